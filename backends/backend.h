@@ -1,0 +1,351 @@
+/*
+ * The RSA backend interface.
+ *
+ * A backend is one `const struct rlab_backend`, defined with designated
+ * initialisers at the end of its own file (backends/<lib>/<lib>.c).  Every
+ * operation is a function pointer; a NULL slot means "unsupported", and so
+ * does a missing capability bit or hash bit.  Callers never guess: they ask
+ * rlab_backend_check() (registry.c), which returns NULL when the operation can
+ * run or a static sentence saying why not, and report that as a skip.
+ *
+ * Conventions shared by every slot:
+ *
+ *  - Return RLAB_OK or an rlab_err code (core/errors.h).  Library detail goes
+ *    to rlab_error_set() for display only.
+ *  - Big integers cross the interface as unsigned big-endian byte strings.
+ *  - Output buffers are caller-owned: `out` has room for `*outlen` bytes on
+ *    entry; on return `*outlen` is the number written.  Every RSA output is at
+ *    most rlab_key_size() bytes (the modulus length, k).  On any failure
+ *    `*outlen` is set to 0 and `out` holds no plaintext.
+ *  - Sign and verify take the message DIGEST (digest_len must equal the
+ *    hash's length) so that callers may hash data of any size in a stream.
+ *  - Randomness: slots that consume randomness for padding or key
+ *    generation take `const struct rlab_rng *rng`.  rng == NULL means the
+ *    backend's own secure generator.  A backend that cannot draw padding
+ *    bytes from a caller's generator lacks RLAB_CAP_RNG_REPLAY and returns
+ *    RLAB_ERR_UNSUPPORTED when rng != NULL.  Blinding of private operations
+ *    always uses the backend's own generator, never `rng`.
+ *  - Decryption (OAEP, v1.5) returns RLAB_ERR_DECRYPT for every failure of
+ *    the ciphertext, whatever check failed, and does so without a
+ *    secret-dependent branch where the library allows it.
+ *  - Keys: a key belongs to the backend that made it.  Passing a key of
+ *    backend A to a slot of backend B is RLAB_ERR_INVALID_ARG.  Move keys
+ *    between backends through components or an encoding.
+ */
+#ifndef RLAB_BACKEND_H
+#define RLAB_BACKEND_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "../core/buf.h"
+#include "../core/errors.h"
+
+/* ---- hashes ------------------------------------------------------------ */
+
+typedef enum rlab_hash {
+    RLAB_HASH_NONE = 0, /* v1.5 signature of a raw digest-less block: unused */
+    RLAB_HASH_SHA1,
+    RLAB_HASH_SHA224,
+    RLAB_HASH_SHA256,
+    RLAB_HASH_SHA384,
+    RLAB_HASH_SHA512,
+    RLAB_HASH_SHA512_224,
+    RLAB_HASH_SHA512_256,
+    RLAB_HASH_COUNT
+} rlab_hash;
+
+#define RLAB_HASH_BIT(h) (1u << (unsigned)(h))
+#define RLAB_HASH_MAX_LEN 64
+#define RLAB_HASH_MAX_BLOCK 128
+
+/* Digest length in bytes (0 for NONE or out of range). */
+size_t rlab_hash_len(rlab_hash h);
+/* Block length in bytes, for HMAC (0 for NONE or out of range). */
+size_t rlab_hash_block_len(rlab_hash h);
+/* Canonical name: "sha1", "sha256", "sha512-256", ...; "none". */
+const char *rlab_hash_name(rlab_hash h);
+/* Parse "sha256", "SHA-256", "sha512/256", "sha512-256", ... ;
+ * returns RLAB_OK or RLAB_ERR_INVALID_ARG. */
+int rlab_hash_from_name(const char *name, rlab_hash *out);
+
+/* ---- randomness -------------------------------------------------------- */
+
+/* Fill out[0..len) with random bytes; return RLAB_OK or RLAB_ERR_RNG. */
+typedef int (*rlab_rng_fn)(void *ctx, uint8_t *out, size_t len);
+
+struct rlab_rng {
+    rlab_rng_fn fill;
+    void *ctx;
+};
+
+/* ---- keys -------------------------------------------------------------- */
+
+/*
+ * The base of every backend's key.  A backend's key struct has this as its
+ * first member (struct ossl_key { struct rlab_key base; EVP_PKEY *pk; }).
+ */
+typedef struct rlab_key {
+    const struct rlab_backend *be;
+    unsigned bits;     /* modulus size in bits */
+    int has_private;   /* 1 for a private key */
+} rlab_key;
+
+/* Modulus length in bytes (k). */
+static inline size_t rlab_key_size(const rlab_key *k)
+{
+    return ((size_t)k->bits + 7) / 8;
+}
+
+/*
+ * RSA key components, big-endian unsigned, no leading zero bytes needed (any
+ * are accepted on input).  n and e are always present; a private key has d
+ * and, when known, p, q, dp, dq, qinv (all five or none).  Owned by the
+ * holder: release with rlab_components_clear(), which wipes.
+ */
+struct rlab_components {
+    struct rlab_buf n, e, d, p, q, dp, dq, qinv;
+};
+
+void rlab_components_clear(struct rlab_components *c);
+
+typedef enum rlab_keyfmt {
+    RLAB_KEYFMT_PKCS1_PRIV = 0, /* RSAPrivateKey            PEM "RSA PRIVATE KEY" */
+    RLAB_KEYFMT_PKCS1_PUB,      /* RSAPublicKey             PEM "RSA PUBLIC KEY"  */
+    RLAB_KEYFMT_PKCS8,          /* PrivateKeyInfo, rsaEncryption, unencrypted
+                                                            PEM "PRIVATE KEY"     */
+    RLAB_KEYFMT_SPKI,           /* SubjectPublicKeyInfo     PEM "PUBLIC KEY"      */
+    RLAB_KEYFMT_COUNT
+} rlab_keyfmt;
+
+typedef enum rlab_encoding {
+    RLAB_ENC_DER = 0,
+    RLAB_ENC_PEM,
+} rlab_encoding;
+
+const char *rlab_keyfmt_name(rlab_keyfmt f); /* "pkcs1-priv", "spki", ... */
+
+/* ---- padding parameters ------------------------------------------------ */
+
+struct rlab_oaep_params {
+    rlab_hash hash;
+    rlab_hash mgf1_hash;
+    const uint8_t *label; /* may be NULL when label_len == 0 */
+    size_t label_len;
+};
+
+/* PSS salt length: >= 0 explicit, or RLAB_PSS_SALT_AUTO (verify only:
+ * recover the salt length from the signature). */
+#define RLAB_PSS_SALT_AUTO (-1)
+
+struct rlab_pss_params {
+    rlab_hash hash;
+    rlab_hash mgf1_hash;
+    int salt_len;
+};
+
+/* ---- AEAD -------------------------------------------------------------- */
+
+typedef struct rlab_aead_ctx rlab_aead_ctx; /* backend-defined */
+#define RLAB_GCM_TAG_MAX 16
+
+/* ---- hash contexts ----------------------------------------------------- */
+
+typedef struct rlab_hash_ctx rlab_hash_ctx; /* backend-defined */
+
+/* ---- capabilities ------------------------------------------------------ */
+
+enum rlab_cap {
+    RLAB_CAP_KEYGEN = 1u << 0,
+    RLAB_CAP_COMPONENTS = 1u << 1,   /* from_components / to_components */
+    RLAB_CAP_IMPORT = 1u << 2,       /* every rlab_keyfmt, DER and PEM */
+    RLAB_CAP_EXPORT = 1u << 3,       /* every rlab_keyfmt, DER and PEM */
+    RLAB_CAP_OAEP = 1u << 4,
+    RLAB_CAP_OAEP_LABEL = 1u << 5,   /* non-empty labels */
+    RLAB_CAP_OAEP_MGF1 = 1u << 6,    /* MGF1 hash independent of the hash */
+    RLAB_CAP_PSS = 1u << 7,
+    RLAB_CAP_PSS_MGF1 = 1u << 8,     /* MGF1 hash independent of the hash */
+    RLAB_CAP_PSS_AUTO = 1u << 9,     /* verify with RLAB_PSS_SALT_AUTO */
+    RLAB_CAP_PKCS1_SIGN = 1u << 10,  /* v1.5 sign + verify */
+    RLAB_CAP_PKCS1_CRYPT = 1u << 11, /* v1.5 encrypt + decrypt */
+    RLAB_CAP_RAW = 1u << 12,         /* raw public + private */
+    RLAB_CAP_RNG_REPLAY = 1u << 13,  /* honours a caller rng for padding */
+    RLAB_CAP_AEAD = 1u << 14,        /* AES-GCM, 128/256-bit keys, 96-bit IV */
+    RLAB_CAP_AEAD_ANY_IV = 1u << 15, /* AES-GCM with IVs other than 96 bits */
+    RLAB_CAP_HASH = 1u << 16,        /* hash slots */
+};
+
+/* Operations, for rlab_backend_check() and for reports. */
+typedef enum rlab_op {
+    RLAB_OP_KEYGEN = 0,
+    RLAB_OP_FROM_COMPONENTS,
+    RLAB_OP_TO_COMPONENTS,
+    RLAB_OP_IMPORT,
+    RLAB_OP_EXPORT,
+    RLAB_OP_OAEP_ENCRYPT,
+    RLAB_OP_OAEP_DECRYPT,
+    RLAB_OP_PSS_SIGN,
+    RLAB_OP_PSS_VERIFY,
+    RLAB_OP_PKCS1_SIGN,
+    RLAB_OP_PKCS1_VERIFY,
+    RLAB_OP_PKCS1_ENCRYPT,
+    RLAB_OP_PKCS1_DECRYPT,
+    RLAB_OP_RAW_PUBLIC,
+    RLAB_OP_RAW_PRIVATE,
+    RLAB_OP_AEAD,
+    RLAB_OP_HASH,
+    RLAB_OP_COUNT
+} rlab_op;
+
+const char *rlab_op_name(rlab_op op);
+
+/* What an operation is asked to do, for rlab_backend_check(). Unused fields
+ * are 0 / RLAB_HASH_NONE. */
+struct rlab_op_query {
+    rlab_op op;
+    rlab_hash hash;
+    rlab_hash mgf1_hash;  /* OAEP / PSS */
+    int salt_len;         /* PSS; RLAB_PSS_SALT_AUTO allowed for verify */
+    size_t label_len;     /* OAEP */
+    int replay_rng;       /* caller passes its own rng */
+    size_t aead_key_len;  /* 16 or 32 */
+    size_t aead_iv_len;   /* bytes */
+    size_t aead_tag_len;  /* bytes, 4..16 */
+    unsigned bits;        /* keygen: modulus size */
+};
+
+/* ---- the backend ------------------------------------------------------- */
+
+struct rlab_backend {
+    const char *name;          /* "openssl", "mbedtls", "gmp" */
+    const char *description;   /* one line for `rsalab backends` */
+    /* Library version string as the library reports it at run time. */
+    const char *(*version)(void);
+    unsigned caps;             /* enum rlab_cap bits */
+    unsigned hashes;           /* RLAB_HASH_BIT() of hashes for RSA paddings */
+
+    /*
+     * Optional: finer limits than caps/hashes can say (a hash pair the
+     * library refuses, a salt length it cannot express).  Return NULL when
+     * the query can run, else a static sentence naming the library's limit.
+     * Called by rlab_backend_check() only after caps, hashes and NULL slots
+     * were checked.
+     */
+    const char *(*limit)(const struct rlab_op_query *q);
+
+    /* Optional one-time set-up and tear-down (seeding a DRBG, ...).
+     * rlab_registry_init() calls init for each backend; a backend whose
+     * init fails is left out of the registry with its reason. */
+    int (*init)(void);
+    void (*cleanup)(void);
+
+    /* -- keys -- */
+
+    /* Generate a key of `bits` bits with public exponent e (odd, >= 3). */
+    int (*keygen)(unsigned bits, unsigned long e, const struct rlab_rng *rng,
+                  rlab_key **out);
+    /* Build a key from components; validates consistency where the library
+     * can (private keys: at least n = p*q and the CRT values when given). */
+    int (*from_components)(const struct rlab_components *c, rlab_key **out);
+    /* Fill every component the key has (public key: n and e only).  The
+     * caller clears *out with rlab_components_clear(). */
+    int (*to_components)(const rlab_key *k, struct rlab_components *out);
+    /* Parse exactly one key of the given format.  PEM input is the whole PEM
+     * text (one block, surrounding whitespace allowed); DER input is exact
+     * (trailing bytes are RLAB_ERR_KEY_FORMAT). */
+    int (*import)(rlab_keyfmt fmt, rlab_encoding enc, const uint8_t *in,
+                  size_t len, rlab_key **out);
+    /* Encode a key; a public format from a private key writes its public
+     * half; a private format from a public key is RLAB_ERR_KEY_NOT_PRIVATE.
+     * PEM output ends with a newline. */
+    int (*export_key)(const rlab_key *k, rlab_keyfmt fmt, rlab_encoding enc,
+                      struct rlab_buf *out);
+    /* Wipe and free.  NULL ok. */
+    void (*key_free)(rlab_key *k);
+
+    /* -- RSA operations -- */
+
+    int (*oaep_encrypt)(const rlab_key *k, const struct rlab_oaep_params *p,
+                        const struct rlab_rng *rng, const uint8_t *msg,
+                        size_t msg_len, uint8_t *out, size_t *outlen);
+    int (*oaep_decrypt)(const rlab_key *k, const struct rlab_oaep_params *p,
+                        const uint8_t *ct, size_t ct_len, uint8_t *out,
+                        size_t *outlen);
+    int (*pss_sign)(const rlab_key *k, const struct rlab_pss_params *p,
+                    const struct rlab_rng *rng, const uint8_t *digest,
+                    size_t digest_len, uint8_t *sig, size_t *sig_len);
+    /* RLAB_OK when valid, RLAB_ERR_VERIFY when not (any reason). */
+    int (*pss_verify)(const rlab_key *k, const struct rlab_pss_params *p,
+                      const uint8_t *digest, size_t digest_len,
+                      const uint8_t *sig, size_t sig_len);
+    /* v1.5 with DigestInfo for `hash`. */
+    int (*pkcs1_sign)(const rlab_key *k, rlab_hash hash, const uint8_t *digest,
+                      size_t digest_len, uint8_t *sig, size_t *sig_len);
+    int (*pkcs1_verify)(const rlab_key *k, rlab_hash hash,
+                        const uint8_t *digest, size_t digest_len,
+                        const uint8_t *sig, size_t sig_len);
+    int (*pkcs1_encrypt)(const rlab_key *k, const struct rlab_rng *rng,
+                         const uint8_t *msg, size_t msg_len, uint8_t *out,
+                         size_t *outlen);
+    int (*pkcs1_decrypt)(const rlab_key *k, const uint8_t *ct, size_t ct_len,
+                         uint8_t *out, size_t *outlen);
+    /* in_len == k bytes, value < n (else RLAB_ERR_RANGE); out gets k bytes. */
+    int (*raw_public)(const rlab_key *k, const uint8_t *in, size_t in_len,
+                      uint8_t *out, size_t *outlen);
+    /* Blinded CRT private operation, result checked before release. */
+    int (*raw_private)(const rlab_key *k, const uint8_t *in, size_t in_len,
+                       uint8_t *out, size_t *outlen);
+
+    /* -- optional symmetric slots -- */
+
+    /* AES-GCM with a 16- or 32-byte key.  seal writes len bytes to out and
+     * tag_len (4..16) bytes to tag; open checks the tag in constant time and
+     * on failure returns RLAB_ERR_AUTH with out zeroed.  out may equal in. */
+    int (*aead_new)(const uint8_t *key, size_t key_len, rlab_aead_ctx **out);
+    int (*aead_seal)(rlab_aead_ctx *c, const uint8_t *iv, size_t iv_len,
+                     const uint8_t *aad, size_t aad_len, const uint8_t *in,
+                     size_t len, uint8_t *out, uint8_t *tag, size_t tag_len);
+    int (*aead_open)(rlab_aead_ctx *c, const uint8_t *iv, size_t iv_len,
+                     const uint8_t *aad, size_t aad_len, const uint8_t *in,
+                     size_t len, const uint8_t *tag, size_t tag_len,
+                     uint8_t *out);
+    void (*aead_free)(rlab_aead_ctx *c); /* wipes; NULL ok */
+
+    /* Incremental hash: new, update*, final (which also frees). */
+    int (*hash_new)(rlab_hash h, rlab_hash_ctx **out);
+    int (*hash_update)(rlab_hash_ctx *c, const uint8_t *p, size_t len);
+    int (*hash_final)(rlab_hash_ctx *c, uint8_t *out); /* frees c */
+    void (*hash_free)(rlab_hash_ctx *c);               /* abandon; NULL ok */
+};
+
+/* ---- registry (registry.c) --------------------------------------------- */
+
+/* Calls each compiled-in backend's init once; idempotent.  Returns the
+ * number of usable backends. */
+size_t rlab_registry_init(void);
+void rlab_registry_cleanup(void);
+/* Usable backends in a fixed order: openssl, mbedtls, gmp (those built). */
+size_t rlab_backend_count(void);
+const struct rlab_backend *rlab_backend_at(size_t i);
+const struct rlab_backend *rlab_backend_find(const char *name);
+/* The backend that provides AES-GCM and hashes to backends without them
+ * (openssl when built, else the first with RLAB_CAP_AEAD). */
+const struct rlab_backend *rlab_backend_default_provider(void);
+
+/* NULL when backend `be` can run query `q`; else a static reason. */
+const char *rlab_backend_check(const struct rlab_backend *be,
+                               const struct rlab_op_query *q);
+
+/* One-shot hash through a backend's hash slots (or the default provider's
+ * when `be` has none).  out gets rlab_hash_len(h) bytes. */
+int rlab_backend_hash(const struct rlab_backend *be, rlab_hash h,
+                      const uint8_t *p, size_t len, uint8_t *out);
+
+/* Free a key through its own backend.  NULL ok. */
+static inline void rlab_key_free(rlab_key *k)
+{
+    if (k != NULL)
+        k->be->key_free(k);
+}
+
+#endif

@@ -1,0 +1,344 @@
+/*
+ * The list of compiled-in backends, and the helpers that are the same for
+ * every backend.  This is the only file with `#if HAVE_<LIB>`.
+ */
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+
+#include "backend.h"
+#include "../core/ct.h"
+
+#if HAVE_OPENSSL
+extern const struct rlab_backend rlab_backend_openssl;
+#endif
+#if HAVE_MBEDTLS
+extern const struct rlab_backend rlab_backend_mbedtls;
+#endif
+#if HAVE_GMP
+extern const struct rlab_backend rlab_backend_gmp;
+#endif
+
+static const struct rlab_backend *const compiled[] = {
+#if HAVE_OPENSSL
+    &rlab_backend_openssl,
+#endif
+#if HAVE_MBEDTLS
+    &rlab_backend_mbedtls,
+#endif
+#if HAVE_GMP
+    &rlab_backend_gmp,
+#endif
+    NULL,
+};
+
+#define N_COMPILED (sizeof compiled / sizeof compiled[0] - 1)
+
+static const struct rlab_backend *usable[N_COMPILED + 1];
+static size_t n_usable;
+static int initialised;
+
+size_t rlab_registry_init(void)
+{
+    if (initialised)
+        return n_usable;
+    initialised = 1;
+    for (size_t i = 0; i < N_COMPILED; i++) {
+        const struct rlab_backend *be = compiled[i];
+        if (be->init != NULL && be->init() != RLAB_OK)
+            continue;
+        usable[n_usable++] = be;
+    }
+    return n_usable;
+}
+
+void rlab_registry_cleanup(void)
+{
+    for (size_t i = 0; i < n_usable; i++)
+        if (usable[i]->cleanup != NULL)
+            usable[i]->cleanup();
+    n_usable = 0;
+    initialised = 0;
+}
+
+size_t rlab_backend_count(void)
+{
+    rlab_registry_init();
+    return n_usable;
+}
+
+const struct rlab_backend *rlab_backend_at(size_t i)
+{
+    rlab_registry_init();
+    return i < n_usable ? usable[i] : NULL;
+}
+
+const struct rlab_backend *rlab_backend_find(const char *name)
+{
+    rlab_registry_init();
+    for (size_t i = 0; i < n_usable; i++)
+        if (strcmp(usable[i]->name, name) == 0)
+            return usable[i];
+    return NULL;
+}
+
+const struct rlab_backend *rlab_backend_default_provider(void)
+{
+    const struct rlab_backend *be = rlab_backend_find("openssl");
+    if (be != NULL)
+        return be;
+    for (size_t i = 0; i < rlab_backend_count(); i++)
+        if ((usable[i]->caps & RLAB_CAP_AEAD) && (usable[i]->caps & RLAB_CAP_HASH))
+            return usable[i];
+    return NULL;
+}
+
+/* ---- hashes ------------------------------------------------------------ */
+
+static const struct {
+    const char *name;
+    size_t len, block;
+} hash_info[RLAB_HASH_COUNT] = {
+    [RLAB_HASH_NONE] = {"none", 0, 0},
+    [RLAB_HASH_SHA1] = {"sha1", 20, 64},
+    [RLAB_HASH_SHA224] = {"sha224", 28, 64},
+    [RLAB_HASH_SHA256] = {"sha256", 32, 64},
+    [RLAB_HASH_SHA384] = {"sha384", 48, 128},
+    [RLAB_HASH_SHA512] = {"sha512", 64, 128},
+    [RLAB_HASH_SHA512_224] = {"sha512-224", 28, 128},
+    [RLAB_HASH_SHA512_256] = {"sha512-256", 32, 128},
+};
+
+size_t rlab_hash_len(rlab_hash h)
+{
+    return (unsigned)h < RLAB_HASH_COUNT ? hash_info[h].len : 0;
+}
+
+size_t rlab_hash_block_len(rlab_hash h)
+{
+    return (unsigned)h < RLAB_HASH_COUNT ? hash_info[h].block : 0;
+}
+
+const char *rlab_hash_name(rlab_hash h)
+{
+    return (unsigned)h < RLAB_HASH_COUNT ? hash_info[h].name : "unknown";
+}
+
+int rlab_hash_from_name(const char *name, rlab_hash *out)
+{
+    /* Normalise: lower case, drop '-' and '_' , '/' -> '-' position kept as
+     * a separator only between 512 and 224/256. */
+    char norm[32];
+    size_t j = 0;
+    for (size_t i = 0; name[i] != '\0'; i++) {
+        char c = name[i];
+        if (c == '-' || c == '_' || c == '/')
+            continue;
+        if (j + 1 >= sizeof norm)
+            return RLAB_ERR_INVALID_ARG;
+        norm[j++] = (char)((c >= 'A' && c <= 'Z') ? c - 'A' + 'a' : c);
+    }
+    norm[j] = '\0';
+    static const struct {
+        const char *key;
+        rlab_hash h;
+    } names[] = {
+        {"sha1", RLAB_HASH_SHA1},           {"sha224", RLAB_HASH_SHA224},
+        {"sha256", RLAB_HASH_SHA256},       {"sha384", RLAB_HASH_SHA384},
+        {"sha512", RLAB_HASH_SHA512},       {"sha512224", RLAB_HASH_SHA512_224},
+        {"sha512256", RLAB_HASH_SHA512_256},
+    };
+    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
+        if (strcmp(norm, names[i].key) == 0) {
+            *out = names[i].h;
+            return RLAB_OK;
+        }
+    }
+    return RLAB_ERR_INVALID_ARG;
+}
+
+/* ---- names ------------------------------------------------------------- */
+
+const char *rlab_keyfmt_name(rlab_keyfmt f)
+{
+    static const char *const names[RLAB_KEYFMT_COUNT] = {
+        [RLAB_KEYFMT_PKCS1_PRIV] = "pkcs1-priv",
+        [RLAB_KEYFMT_PKCS1_PUB] = "pkcs1-pub",
+        [RLAB_KEYFMT_PKCS8] = "pkcs8",
+        [RLAB_KEYFMT_SPKI] = "spki",
+    };
+    return (unsigned)f < RLAB_KEYFMT_COUNT ? names[f] : "unknown";
+}
+
+const char *rlab_op_name(rlab_op op)
+{
+    static const char *const names[RLAB_OP_COUNT] = {
+        [RLAB_OP_KEYGEN] = "keygen",
+        [RLAB_OP_FROM_COMPONENTS] = "from-components",
+        [RLAB_OP_TO_COMPONENTS] = "to-components",
+        [RLAB_OP_IMPORT] = "import",
+        [RLAB_OP_EXPORT] = "export",
+        [RLAB_OP_OAEP_ENCRYPT] = "oaep-encrypt",
+        [RLAB_OP_OAEP_DECRYPT] = "oaep-decrypt",
+        [RLAB_OP_PSS_SIGN] = "pss-sign",
+        [RLAB_OP_PSS_VERIFY] = "pss-verify",
+        [RLAB_OP_PKCS1_SIGN] = "pkcs1-sign",
+        [RLAB_OP_PKCS1_VERIFY] = "pkcs1-verify",
+        [RLAB_OP_PKCS1_ENCRYPT] = "pkcs1-encrypt",
+        [RLAB_OP_PKCS1_DECRYPT] = "pkcs1-decrypt",
+        [RLAB_OP_RAW_PUBLIC] = "raw-public",
+        [RLAB_OP_RAW_PRIVATE] = "raw-private",
+        [RLAB_OP_AEAD] = "aes-gcm",
+        [RLAB_OP_HASH] = "hash",
+    };
+    return (unsigned)op < RLAB_OP_COUNT ? names[op] : "unknown";
+}
+
+void rlab_components_clear(struct rlab_components *c)
+{
+    if (c == NULL)
+        return;
+    rlab_buf_clear(&c->n);
+    rlab_buf_clear(&c->e);
+    rlab_buf_clear(&c->d);
+    rlab_buf_clear(&c->p);
+    rlab_buf_clear(&c->q);
+    rlab_buf_clear(&c->dp);
+    rlab_buf_clear(&c->dq);
+    rlab_buf_clear(&c->qinv);
+}
+
+/* ---- capability checks ------------------------------------------------- */
+
+/* Is the slot for op present? */
+static int slot_present(const struct rlab_backend *be, rlab_op op)
+{
+    switch (op) {
+    case RLAB_OP_KEYGEN: return be->keygen != NULL;
+    case RLAB_OP_FROM_COMPONENTS: return be->from_components != NULL;
+    case RLAB_OP_TO_COMPONENTS: return be->to_components != NULL;
+    case RLAB_OP_IMPORT: return be->import != NULL;
+    case RLAB_OP_EXPORT: return be->export_key != NULL;
+    case RLAB_OP_OAEP_ENCRYPT: return be->oaep_encrypt != NULL;
+    case RLAB_OP_OAEP_DECRYPT: return be->oaep_decrypt != NULL;
+    case RLAB_OP_PSS_SIGN: return be->pss_sign != NULL;
+    case RLAB_OP_PSS_VERIFY: return be->pss_verify != NULL;
+    case RLAB_OP_PKCS1_SIGN: return be->pkcs1_sign != NULL;
+    case RLAB_OP_PKCS1_VERIFY: return be->pkcs1_verify != NULL;
+    case RLAB_OP_PKCS1_ENCRYPT: return be->pkcs1_encrypt != NULL;
+    case RLAB_OP_PKCS1_DECRYPT: return be->pkcs1_decrypt != NULL;
+    case RLAB_OP_RAW_PUBLIC: return be->raw_public != NULL;
+    case RLAB_OP_RAW_PRIVATE: return be->raw_private != NULL;
+    case RLAB_OP_AEAD:
+        return be->aead_new && be->aead_seal && be->aead_open && be->aead_free;
+    case RLAB_OP_HASH:
+        return be->hash_new && be->hash_update && be->hash_final && be->hash_free;
+    default: return 0;
+    }
+}
+
+static unsigned op_cap(rlab_op op)
+{
+    switch (op) {
+    case RLAB_OP_KEYGEN: return RLAB_CAP_KEYGEN;
+    case RLAB_OP_FROM_COMPONENTS:
+    case RLAB_OP_TO_COMPONENTS: return RLAB_CAP_COMPONENTS;
+    case RLAB_OP_IMPORT: return RLAB_CAP_IMPORT;
+    case RLAB_OP_EXPORT: return RLAB_CAP_EXPORT;
+    case RLAB_OP_OAEP_ENCRYPT:
+    case RLAB_OP_OAEP_DECRYPT: return RLAB_CAP_OAEP;
+    case RLAB_OP_PSS_SIGN:
+    case RLAB_OP_PSS_VERIFY: return RLAB_CAP_PSS;
+    case RLAB_OP_PKCS1_SIGN:
+    case RLAB_OP_PKCS1_VERIFY: return RLAB_CAP_PKCS1_SIGN;
+    case RLAB_OP_PKCS1_ENCRYPT:
+    case RLAB_OP_PKCS1_DECRYPT: return RLAB_CAP_PKCS1_CRYPT;
+    case RLAB_OP_RAW_PUBLIC:
+    case RLAB_OP_RAW_PRIVATE: return RLAB_CAP_RAW;
+    case RLAB_OP_AEAD: return RLAB_CAP_AEAD;
+    case RLAB_OP_HASH: return RLAB_CAP_HASH;
+    default: return 0;
+    }
+}
+
+static _Thread_local char reason_buf[160];
+
+static const char *reason(const struct rlab_backend *be, const char *what)
+{
+    snprintf(reason_buf, sizeof reason_buf, "%s: %s", be->name, what);
+    return reason_buf;
+}
+
+static int hash_ok(const struct rlab_backend *be, rlab_hash h)
+{
+    return (unsigned)h < RLAB_HASH_COUNT && h != RLAB_HASH_NONE &&
+           (be->hashes & RLAB_HASH_BIT(h)) != 0;
+}
+
+const char *rlab_backend_check(const struct rlab_backend *be,
+                               const struct rlab_op_query *q)
+{
+    char what[120];
+    if (!slot_present(be, q->op) || !(be->caps & op_cap(q->op))) {
+        snprintf(what, sizeof what, "no %s operation", rlab_op_name(q->op));
+        return reason(be, what);
+    }
+    int uses_hash = q->op == RLAB_OP_OAEP_ENCRYPT || q->op == RLAB_OP_OAEP_DECRYPT ||
+                    q->op == RLAB_OP_PSS_SIGN || q->op == RLAB_OP_PSS_VERIFY ||
+                    q->op == RLAB_OP_PKCS1_SIGN || q->op == RLAB_OP_PKCS1_VERIFY ||
+                    q->op == RLAB_OP_HASH;
+    int uses_mgf1 = q->op == RLAB_OP_OAEP_ENCRYPT || q->op == RLAB_OP_OAEP_DECRYPT ||
+                    q->op == RLAB_OP_PSS_SIGN || q->op == RLAB_OP_PSS_VERIFY;
+    if (uses_hash && !hash_ok(be, q->hash)) {
+        snprintf(what, sizeof what, "no %s", rlab_hash_name(q->hash));
+        return reason(be, what);
+    }
+    if (uses_mgf1 && !hash_ok(be, q->mgf1_hash)) {
+        snprintf(what, sizeof what, "no %s for MGF1", rlab_hash_name(q->mgf1_hash));
+        return reason(be, what);
+    }
+    int oaep = q->op == RLAB_OP_OAEP_ENCRYPT || q->op == RLAB_OP_OAEP_DECRYPT;
+    int pss = q->op == RLAB_OP_PSS_SIGN || q->op == RLAB_OP_PSS_VERIFY;
+    if (oaep && q->label_len > 0 && !(be->caps & RLAB_CAP_OAEP_LABEL))
+        return reason(be, "no OAEP labels");
+    if (oaep && q->mgf1_hash != q->hash && !(be->caps & RLAB_CAP_OAEP_MGF1))
+        return reason(be, "OAEP MGF1 hash must equal the hash");
+    if (pss && q->mgf1_hash != q->hash && !(be->caps & RLAB_CAP_PSS_MGF1))
+        return reason(be, "PSS MGF1 hash must equal the hash");
+    if (q->op == RLAB_OP_PSS_VERIFY && q->salt_len == RLAB_PSS_SALT_AUTO &&
+        !(be->caps & RLAB_CAP_PSS_AUTO))
+        return reason(be, "cannot recover the PSS salt length");
+    if (q->replay_rng && !(be->caps & RLAB_CAP_RNG_REPLAY))
+        return reason(be, "cannot take padding randomness from the caller");
+    if (q->op == RLAB_OP_AEAD) {
+        if (q->aead_key_len != 16 && q->aead_key_len != 32)
+            return reason(be, "AES-GCM key must be 128 or 256 bits");
+        if (q->aead_iv_len != 12 && !(be->caps & RLAB_CAP_AEAD_ANY_IV))
+            return reason(be, "AES-GCM IVs other than 96 bits");
+    }
+    if (be->limit != NULL) {
+        const char *why = be->limit(q);
+        if (why != NULL)
+            return reason(be, why);
+    }
+    return NULL;
+}
+
+int rlab_backend_hash(const struct rlab_backend *be, rlab_hash h,
+                      const uint8_t *p, size_t len, uint8_t *out)
+{
+    if (be == NULL || !(be->caps & RLAB_CAP_HASH) || !hash_ok(be, h))
+        be = rlab_backend_default_provider();
+    if (be == NULL || !(be->caps & RLAB_CAP_HASH) || !hash_ok(be, h))
+        return RLAB_ERR_UNSUPPORTED;
+    rlab_hash_ctx *c = NULL;
+    int rc = be->hash_new(h, &c);
+    if (rc != RLAB_OK)
+        return rc;
+    rc = be->hash_update(c, p, len);
+    if (rc != RLAB_OK) {
+        be->hash_free(c);
+        return rc;
+    }
+    return be->hash_final(c, out);
+}

@@ -1,0 +1,2 @@
+/* placeholder */
+typedef int rlab_placeholder_hmac;
