@@ -1,0 +1,337 @@
+/* see opts.h */
+#include "opts.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "core/ct.h"
+#include "core/keyfile.h"
+
+/* ---- option parsing ---------------------------------------------------- */
+
+void rlab_opt_init(struct rlab_optparse *p, const char *cmd, int argc,
+                   char **argv, const struct rlab_opt *opts)
+{
+    memset(p, 0, sizeof *p);
+    p->cmd = cmd;
+    p->argc = argc;
+    p->argv = argv;
+    p->i = 1;
+    p->opts = opts;
+}
+
+int rlab_opt_next(struct rlab_optparse *p)
+{
+    p->arg = NULL;
+    p->name = NULL;
+    if (p->i >= p->argc)
+        return RLAB_OPT_END;
+    const char *a = p->argv[p->i++];
+    p->name = a;
+    if (p->only_positional || a[0] != '-' || a[1] == '\0') {
+        p->arg = a; /* "-" alone is a file name (stdin/stdout) */
+        return RLAB_OPT_POSITIONAL;
+    }
+    if (strcmp(a, "--") == 0) {
+        p->only_positional = 1;
+        return rlab_opt_next(p);
+    }
+    if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0)
+        return RLAB_OPT_HELP;
+    if (a[1] != '-') {
+        rlab_app_usage_error(p->cmd, "unknown option '%s'", a);
+        return RLAB_OPT_ERROR;
+    }
+    const char *name = a + 2;
+    const char *eq = strchr(name, '=');
+    size_t nlen = eq ? (size_t)(eq - name) : strlen(name);
+    for (const struct rlab_opt *o = p->opts; o != NULL && o->name != NULL; o++) {
+        if (strlen(o->name) != nlen || strncmp(o->name, name, nlen) != 0)
+            continue;
+        if (!o->has_arg) {
+            if (eq != NULL) {
+                rlab_app_usage_error(p->cmd, "option '--%s' takes no value", o->name);
+                return RLAB_OPT_ERROR;
+            }
+            return o->id;
+        }
+        if (eq != NULL) {
+            p->arg = eq + 1;
+        } else if (p->i < p->argc) {
+            p->arg = p->argv[p->i++];
+        } else {
+            rlab_app_usage_error(p->cmd, "option '--%s' needs a value", o->name);
+            return RLAB_OPT_ERROR;
+        }
+        return o->id;
+    }
+    rlab_app_usage_error(p->cmd, "unknown option '%.*s'", (int)(nlen + 2), a);
+    return RLAB_OPT_ERROR;
+}
+
+int rlab_opt_ulong(const char *cmd, const char *opt, const char *text,
+                   unsigned long min, unsigned long max, unsigned long *out)
+{
+    char *end = NULL;
+    errno = 0;
+    /* strtoul accepts a sign; a number of things here is never negative. */
+    unsigned long v = text[0] == '-' ? 0 : strtoul(text, &end, 0);
+    if (text[0] == '-' || end == text || *end != '\0' || errno == ERANGE ||
+        v < min || v > max)
+        return rlab_app_usage_error(cmd, "--%s: '%s' is not a number from %lu to %lu",
+                                    opt, text, min, max);
+    *out = v;
+    return RLAB_EXIT_OK;
+}
+
+int rlab_opt_hash(const char *cmd, const char *opt, const char *text,
+                  rlab_hash *out)
+{
+    if (rlab_hash_from_name(text, out) != RLAB_OK)
+        return rlab_app_usage_error(cmd,
+                                    "--%s: unknown hash '%s' (sha1, sha224, sha256, sha384, "
+                                    "sha512, sha512-224, sha512-256)",
+                                    opt, text);
+    return RLAB_EXIT_OK;
+}
+
+/* ---- messages ---------------------------------------------------------- */
+
+int rlab_app_usage_error(const char *cmd, const char *fmt, ...)
+{
+    va_list ap;
+    fprintf(stderr, "rsalab %s: ", cmd);
+    va_start(ap, fmt);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    fprintf(stderr, " (see 'rsalab %s --help')\n", cmd);
+    return RLAB_EXIT_USAGE;
+}
+
+int rlab_app_status(int err)
+{
+    if (err == RLAB_OK)
+        return RLAB_EXIT_OK;
+    if (err == RLAB_ERR_VERIFY || err == RLAB_ERR_DECRYPT)
+        return RLAB_EXIT_NO;
+    return RLAB_EXIT_USAGE;
+}
+
+int rlab_app_error(const char *cmd, const char *what, int err)
+{
+    const char *detail = rlab_error_detail();
+    fprintf(stderr, "rsalab %s: ", cmd);
+    if (what != NULL)
+        fprintf(stderr, "%s: ", what);
+    fputs(rlab_strerror(err), stderr);
+    if (detail[0] != '\0')
+        fprintf(stderr, " (%s)", detail);
+    fputc('\n', stderr);
+    rlab_error_clear();
+    return rlab_app_status(err);
+}
+
+/* ---- backends ---------------------------------------------------------- */
+
+void rlab_app_print_backend_names(FILE *f)
+{
+    for (size_t i = 0; i < rlab_backend_count(); i++)
+        fprintf(f, "%s%s", i ? " " : "", rlab_backend_at(i)->name);
+}
+
+int rlab_app_backend(const char *cmd, const char *name,
+                     const struct rlab_backend **out)
+{
+    *out = NULL;
+    if (rlab_registry_init() == 0) {
+        fprintf(stderr, "rsalab %s: no usable backend in this build\n", cmd);
+        return RLAB_EXIT_USAGE;
+    }
+    if (name == NULL) {
+        *out = rlab_backend_find(RLAB_APP_DEFAULT_BACKEND);
+        if (*out == NULL)
+            *out = rlab_backend_at(0);
+        return RLAB_EXIT_OK;
+    }
+    *out = rlab_backend_find(name);
+    if (*out != NULL)
+        return RLAB_EXIT_OK;
+    fprintf(stderr, "rsalab %s: unknown backend '%s' (available: ", cmd, name);
+    rlab_app_print_backend_names(stderr);
+    fprintf(stderr, ")\n");
+    return RLAB_EXIT_USAGE;
+}
+
+int rlab_app_check(const char *cmd, const struct rlab_backend *be,
+                   const struct rlab_op_query *q)
+{
+    const char *why = rlab_backend_check(be, q);
+    if (why == NULL)
+        return RLAB_EXIT_OK;
+    fprintf(stderr, "rsalab %s: not supported: %s\n", cmd, why);
+    return RLAB_EXIT_USAGE;
+}
+
+static int has_hash_slots(const struct rlab_backend *be, rlab_hash h)
+{
+    return be != NULL && (be->caps & RLAB_CAP_HASH) &&
+           (be->hashes & RLAB_HASH_BIT(h)) && be->hash_new && be->hash_update &&
+           be->hash_final && be->hash_free;
+}
+
+const struct rlab_backend *rlab_app_hash_provider(const struct rlab_backend *be,
+                                                  rlab_hash h)
+{
+    if (has_hash_slots(be, h))
+        return be;
+    const struct rlab_backend *d = rlab_backend_default_provider();
+    return has_hash_slots(d, h) ? d : NULL;
+}
+
+/* ---- files ------------------------------------------------------------- */
+
+int rlab_app_load_key(const char *cmd, const struct rlab_backend *be,
+                      const char *path, rlab_key **out)
+{
+    rlab_error_clear();
+    int rc = rlab_keyfile_load(be, path, out);
+    if (rc == RLAB_OK)
+        return RLAB_EXIT_OK;
+    /* A key that is not a key is an input error, never "check said no". */
+    /* rlab_file_read's detail already names the path. */
+    rlab_app_error(cmd, rc == RLAB_ERR_IO ? "cannot read the key" : path, rc);
+    return RLAB_EXIT_USAGE;
+}
+
+static int is_stdio(const char *path)
+{
+    return path == NULL || strcmp(path, "-") == 0;
+}
+
+int rlab_app_read(const char *cmd, const char *path, size_t max,
+                  struct rlab_buf *out)
+{
+    out->data = NULL;
+    out->len = 0;
+    FILE *f = is_stdio(path) ? stdin : fopen(path, "rb");
+    const char *shown = is_stdio(path) ? "standard input" : path;
+    if (f == NULL) {
+        rlab_error_set(RLAB_ERR_IO, "%s", strerror(errno));
+        return rlab_app_error(cmd, shown, RLAB_ERR_IO);
+    }
+    int st = RLAB_EXIT_OK;
+    if (rlab_buf_alloc(out, max + 1) != RLAB_OK) {
+        st = rlab_app_error(cmd, shown, RLAB_ERR_NOMEM);
+    } else {
+        size_t used = 0;
+        while (used < max + 1) {
+            size_t n = fread(out->data + used, 1, max + 1 - used, f);
+            if (n == 0)
+                break;
+            used += n;
+        }
+        if (ferror(f)) {
+            rlab_error_set(RLAB_ERR_IO, "%s", strerror(errno));
+            st = rlab_app_error(cmd, shown, RLAB_ERR_IO);
+        }
+        /* Wipe what rlab_buf_clear would not see once len shrinks. */
+        rlab_wipe(out->data + used, max + 1 - used);
+        out->len = used;
+    }
+    if (f != stdin)
+        fclose(f);
+    if (st != RLAB_EXIT_OK)
+        rlab_buf_clear(out);
+    return st;
+}
+
+static int write_stream(FILE *f, const uint8_t *data, size_t len)
+{
+    if (len > 0 && fwrite(data, 1, len, f) != len)
+        return -1;
+    return fflush(f) == 0 ? 0 : -1;
+}
+
+int rlab_app_write(const char *cmd, const char *path, const uint8_t *data,
+                   size_t len, unsigned mode)
+{
+    if (is_stdio(path)) {
+        if (write_stream(stdout, data, len) != 0) {
+            rlab_error_set(RLAB_ERR_IO, "%s", strerror(errno));
+            return rlab_app_error(cmd, "standard output", RLAB_ERR_IO);
+        }
+        return RLAB_EXIT_OK;
+    }
+    struct stat st;
+    if (stat(path, &st) == 0 && !S_ISREG(st.st_mode)) {
+        FILE *f = fopen(path, "wb");
+        int bad = f == NULL || write_stream(f, data, len) != 0;
+        int e = errno;
+        if (f != NULL && fclose(f) != 0 && !bad) {
+            bad = 1;
+            e = errno;
+        }
+        if (bad) {
+            rlab_error_set(RLAB_ERR_IO, "%s", strerror(e));
+            return rlab_app_error(cmd, path, RLAB_ERR_IO);
+        }
+        return RLAB_EXIT_OK;
+    }
+    rlab_error_clear();
+    int rc = rlab_file_write(path, data, len, mode, 1);
+    if (rc != RLAB_OK) {
+        rlab_app_error(cmd, "cannot write output", rc);
+        return RLAB_EXIT_USAGE;
+    }
+    return RLAB_EXIT_OK;
+}
+
+int rlab_app_hash_input(const char *cmd, const struct rlab_backend *be,
+                        rlab_hash h, const char *path, uint8_t *digest)
+{
+    const struct rlab_backend *hp = rlab_app_hash_provider(be, h);
+    if (hp == NULL) {
+        fprintf(stderr, "rsalab %s: no backend can compute %s here\n", cmd,
+                rlab_hash_name(h));
+        return RLAB_EXIT_USAGE;
+    }
+    FILE *f = is_stdio(path) ? stdin : fopen(path, "rb");
+    const char *shown = is_stdio(path) ? "standard input" : path;
+    if (f == NULL) {
+        rlab_error_set(RLAB_ERR_IO, "%s", strerror(errno));
+        return rlab_app_error(cmd, shown, RLAB_ERR_IO);
+    }
+    rlab_hash_ctx *c = NULL;
+    rlab_error_clear();
+    int rc = hp->hash_new(h, &c);
+    static uint8_t chunk[1 << 16];
+    while (rc == RLAB_OK) {
+        size_t n = fread(chunk, 1, sizeof chunk, f);
+        if (n == 0)
+            break;
+        rc = hp->hash_update(c, chunk, n);
+    }
+    int io_error = ferror(f);
+    int e = errno;
+    if (f != stdin)
+        fclose(f);
+    if (rc == RLAB_OK && io_error) {
+        rlab_error_set(RLAB_ERR_IO, "%s", strerror(e));
+        hp->hash_free(c);
+        return rlab_app_error(cmd, shown, RLAB_ERR_IO);
+    }
+    if (rc != RLAB_OK) {
+        hp->hash_free(c);
+        rlab_app_error(cmd, "hashing the input", rc);
+        return RLAB_EXIT_USAGE;
+    }
+    rc = hp->hash_final(c, digest);
+    if (rc != RLAB_OK) {
+        rlab_app_error(cmd, "hashing the input", rc);
+        return RLAB_EXIT_USAGE;
+    }
+    return RLAB_EXIT_OK;
+}

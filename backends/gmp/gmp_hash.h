@@ -1,0 +1,98 @@
+/*
+ * The gmp backend's own hashes: SHA-1 (gmp_sha1.c), SHA-224/256
+ * (gmp_sha256.c) and SHA-384/512/512-224/512-256 (gmp_sha512.c) after
+ * FIPS 180-4, with one dispatching context (gmp_hash.c) and the backend's
+ * hash slots built on it.
+ *
+ * All of them are incremental, take input of any length in any number of
+ * pieces (byte counts are kept in 64 bits, 128 for the SHA-512 family, so
+ * inputs beyond 2^32 bytes are hashed right), and run in time that depends
+ * only on the input length, never on its bytes.  *_final writes the digest
+ * and wipes the whole context; a context is then unusable until re-initialised.
+ */
+#ifndef RLAB_GMP_HASH_H
+#define RLAB_GMP_HASH_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "backends/backend.h"
+
+/* ---- the families, for gmp_hash.c and the tests ------------------------- */
+
+struct rlab_gmp_sha1 {
+    uint32_t h[5];
+    uint64_t bytes;      /* message length so far */
+    uint8_t buf[64];     /* a partial block */
+    size_t fill;         /* bytes in buf */
+};
+
+void rlab_gmp_sha1_init(struct rlab_gmp_sha1 *c);
+void rlab_gmp_sha1_update(struct rlab_gmp_sha1 *c, const uint8_t *p, size_t len);
+void rlab_gmp_sha1_final(struct rlab_gmp_sha1 *c, uint8_t out[20]);
+
+struct rlab_gmp_sha256 {
+    uint32_t h[8];
+    uint64_t bytes;
+    uint8_t buf[64];
+    size_t fill;
+    size_t out_len;      /* 28 for SHA-224, 32 for SHA-256 */
+};
+
+/* out_len selects the variant: 28 (SHA-224) or 32 (SHA-256). */
+void rlab_gmp_sha256_init(struct rlab_gmp_sha256 *c, size_t out_len);
+void rlab_gmp_sha256_update(struct rlab_gmp_sha256 *c, const uint8_t *p, size_t len);
+/* Writes c->out_len bytes. */
+void rlab_gmp_sha256_final(struct rlab_gmp_sha256 *c, uint8_t *out);
+
+struct rlab_gmp_sha512 {
+    uint64_t h[8];
+    uint64_t bytes_lo, bytes_hi; /* 128-bit message length in bytes */
+    uint8_t buf[128];
+    size_t fill;
+    size_t out_len;      /* 28, 32, 48 or 64 */
+};
+
+/* alg is one of RLAB_HASH_SHA384, _SHA512, _SHA512_224, _SHA512_256;
+ * returns RLAB_OK or RLAB_ERR_UNSUPPORTED. */
+int rlab_gmp_sha512_init(struct rlab_gmp_sha512 *c, rlab_hash alg);
+void rlab_gmp_sha512_update(struct rlab_gmp_sha512 *c, const uint8_t *p, size_t len);
+/* Writes c->out_len bytes. */
+void rlab_gmp_sha512_final(struct rlab_gmp_sha512 *c, uint8_t *out);
+
+/* ---- any of the seven ------------------------------------------------------ */
+
+struct rlab_gmp_hash {
+    rlab_hash alg;
+    union {
+        struct rlab_gmp_sha1 sha1;
+        struct rlab_gmp_sha256 sha256;
+        struct rlab_gmp_sha512 sha512;
+    } u;
+};
+
+/* Digest length in bytes, 0 for RLAB_HASH_NONE / an unknown value.  The same
+ * as rlab_hash_len() (registry.c); kept here so that the backend's own code
+ * does not depend on the registry library it is linked under. */
+size_t rlab_gmp_hash_len(rlab_hash alg);
+
+/* RLAB_OK, or RLAB_ERR_UNSUPPORTED for RLAB_HASH_NONE / an unknown value. */
+int rlab_gmp_hash_init(struct rlab_gmp_hash *c, rlab_hash alg);
+void rlab_gmp_hash_update(struct rlab_gmp_hash *c, const uint8_t *p, size_t len);
+/* Writes rlab_hash_len(c->alg) bytes and wipes the context. */
+void rlab_gmp_hash_final(struct rlab_gmp_hash *c, uint8_t *out);
+/* One shot: out gets rlab_hash_len(alg) bytes.  RLAB_ERR_UNSUPPORTED as init. */
+int rlab_gmp_hash(rlab_hash alg, const uint8_t *p, size_t len, uint8_t *out);
+
+/* ---- the backend's hash slots (struct rlab_backend.hash_*) ----------------- */
+
+/* Allocates a context; RLAB_ERR_UNSUPPORTED, RLAB_ERR_NOMEM or
+ * RLAB_ERR_INVALID_ARG (out NULL). */
+int rlab_gmp_hash_new(rlab_hash h, rlab_hash_ctx **out);
+int rlab_gmp_hash_update_slot(rlab_hash_ctx *c, const uint8_t *p, size_t len);
+/* Writes the digest, then wipes and frees c (also on error). */
+int rlab_gmp_hash_final_slot(rlab_hash_ctx *c, uint8_t *out);
+/* Wipes and frees without a digest.  NULL ok. */
+void rlab_gmp_hash_free(rlab_hash_ctx *c);
+
+#endif

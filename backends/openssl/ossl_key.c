@@ -1,0 +1,354 @@
+/*
+ * OpenSSL backend: keys.  Key generation, components in and out, validation,
+ * and the helpers every other file of the backend shares.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include <openssl/bn.h>
+#include <openssl/core_names.h>
+#include <openssl/err.h>
+#include <openssl/param_build.h>
+#include <openssl/rsa.h>
+
+#include "core/ct.h"
+#include "ossl_internal.h"
+
+/* ---- shared helpers ---------------------------------------------------- */
+
+/* see ossl_internal.h */
+EVP_PKEY *rlab_ossl_pkey(const rlab_key *k)
+{
+    if (k == NULL || k->be != &rlab_backend_openssl)
+        return NULL;
+    return ((const struct ossl_key *)k)->pk;
+}
+
+/* see ossl_internal.h */
+const char *rlab_ossl_md_name(rlab_hash h)
+{
+    switch (h) {
+    case RLAB_HASH_SHA1: return "SHA1";
+    case RLAB_HASH_SHA224: return "SHA2-224";
+    case RLAB_HASH_SHA256: return "SHA2-256";
+    case RLAB_HASH_SHA384: return "SHA2-384";
+    case RLAB_HASH_SHA512: return "SHA2-512";
+    case RLAB_HASH_SHA512_224: return "SHA2-512/224";
+    case RLAB_HASH_SHA512_256: return "SHA2-512/256";
+    default: return NULL;
+    }
+}
+
+/* see ossl_internal.h */
+int rlab_ossl_fail(int err, const char *what)
+{
+    unsigned long e = ERR_peek_error();
+    const char *why = e != 0 ? ERR_reason_error_string(e) : NULL;
+    if (why != NULL)
+        rlab_error_set(err, "openssl: %s: %s", what, why);
+    else
+        rlab_error_set(err, "openssl: %s failed", what);
+    ERR_clear_error();
+    return err;
+}
+
+/* see ossl_internal.h */
+int rlab_ossl_quiet(int err, const char *detail)
+{
+    ERR_clear_error();
+    return rlab_error_set(err, "%s", detail);
+}
+
+/* see ossl_internal.h */
+int rlab_ossl_has_private(const EVP_PKEY *pk)
+{
+    BIGNUM *d = NULL;
+    int ok = EVP_PKEY_get_bn_param(pk, OSSL_PKEY_PARAM_RSA_D, &d) == 1 &&
+             d != NULL && !BN_is_zero(d);
+    BN_clear_free(d);
+    ERR_clear_error(); /* a public key's missing d is not an error here */
+    return ok;
+}
+
+/* see ossl_internal.h */
+int rlab_ossl_wrap(EVP_PKEY *pk, rlab_key **out)
+{
+    struct ossl_key *k = calloc(1, sizeof *k);
+    if (k == NULL) {
+        EVP_PKEY_free(pk);
+        return RLAB_ERR_NOMEM;
+    }
+    k->lock = CRYPTO_THREAD_lock_new();
+    if (k->lock == NULL) {
+        free(k);
+        EVP_PKEY_free(pk);
+        return RLAB_ERR_NOMEM;
+    }
+    k->base.be = &rlab_backend_openssl;
+    k->base.bits = (unsigned)EVP_PKEY_get_bits(pk);
+    k->base.has_private = rlab_ossl_has_private(pk);
+    k->pk = pk;
+    *out = &k->base;
+    return RLAB_OK;
+}
+
+/* see backend.h; EVP_PKEY_free clears the key's BIGNUMs itself */
+void rlab_ossl_key_free(rlab_key *k)
+{
+    if (k == NULL || k->be != &rlab_backend_openssl)
+        return;
+    struct ossl_key *ok = (struct ossl_key *)k;
+    rlab_ossl_ctx_clear(ok);
+    CRYPTO_THREAD_lock_free(ok->lock);
+    EVP_PKEY_free(ok->pk);
+    rlab_wipe(ok, sizeof *ok);
+    free(ok);
+}
+
+/* ---- validation -------------------------------------------------------- */
+
+/* see ossl_internal.h */
+int rlab_ossl_has_factors(const EVP_PKEY *pk)
+{
+    BIGNUM *p = NULL;
+    int ok = EVP_PKEY_get_bn_param(pk, OSSL_PKEY_PARAM_RSA_FACTOR1, &p) == 1;
+    BN_clear_free(p);
+    ERR_clear_error();
+    return ok;
+}
+
+/*
+ * A key given as n, e, d only: OpenSSL has no factors to check, so show
+ * that d undoes e on one fixed value below n (top byte zero).
+ */
+static int ossl_check_ed(EVP_PKEY *pk)
+{
+    size_t k = (size_t)EVP_PKEY_get_size(pk);
+    uint8_t *buf = malloc(3 * k);
+    if (buf == NULL)
+        return RLAB_ERR_NOMEM;
+    uint8_t *m = buf, *c = buf + k, *back = buf + 2 * k;
+    m[0] = 0;
+    for (size_t i = 1; i < k; i++)
+        m[i] = (uint8_t)(0x5a ^ i);
+    size_t clen = k, blen = k;
+    int ok = 0;
+    EVP_PKEY_CTX *ctx = EVP_PKEY_CTX_new_from_pkey(NULL, pk, NULL);
+    if (ctx != NULL && EVP_PKEY_encrypt_init(ctx) == 1 &&
+        EVP_PKEY_CTX_set_rsa_padding(ctx, RSA_NO_PADDING) == 1 &&
+        EVP_PKEY_encrypt(ctx, c, &clen, m, k) == 1 &&
+        EVP_PKEY_decrypt_init(ctx) == 1 &&
+        EVP_PKEY_CTX_set_rsa_padding(ctx, RSA_NO_PADDING) == 1 &&
+        EVP_PKEY_decrypt(ctx, back, &blen, c, clen) == 1)
+        ok = blen == k && rlab_ct_equal(back, m, k);
+    EVP_PKEY_CTX_free(ctx);
+    rlab_free_secret(buf, 3 * k);
+    ERR_clear_error();
+    return ok ? RLAB_OK
+              : rlab_error_set(RLAB_ERR_KEY_INVALID,
+                               "openssl: d does not invert e modulo n");
+}
+
+/* see ossl_internal.h */
+int rlab_ossl_validate(EVP_PKEY *pk, int is_private)
+{
+    if (!EVP_PKEY_is_a(pk, "RSA"))
+        return rlab_error_set(RLAB_ERR_KEY_INVALID, "openssl: not an RSA key");
+    EVP_PKEY_CTX *ctx = EVP_PKEY_CTX_new_from_pkey(NULL, pk, NULL);
+    if (ctx == NULL)
+        return rlab_ossl_fail(RLAB_ERR_NOMEM, "EVP_PKEY_CTX_new_from_pkey");
+    int full = is_private && rlab_ossl_has_factors(pk);
+    int ok = full ? EVP_PKEY_check(ctx) : EVP_PKEY_public_check(ctx);
+    EVP_PKEY_CTX_free(ctx);
+    if (ok != 1)
+        return rlab_ossl_fail(RLAB_ERR_KEY_INVALID,
+                              full ? "EVP_PKEY_check" : "EVP_PKEY_public_check");
+    if (is_private && !full)
+        return ossl_check_ed(pk);
+    return RLAB_OK;
+}
+
+/* ---- keygen ------------------------------------------------------------ */
+
+/* see backend.h */
+int rlab_ossl_keygen(unsigned bits, unsigned long e, const struct rlab_rng *rng,
+                     rlab_key **out)
+{
+    if (out == NULL)
+        return RLAB_ERR_INVALID_ARG;
+    *out = NULL;
+    if (rng != NULL)
+        return rlab_error_set(RLAB_ERR_UNSUPPORTED,
+                              "openssl: EVP key generation cannot take a "
+                              "caller's random generator");
+    if (bits < 512 || bits > 16384)
+        return rlab_error_set(RLAB_ERR_INVALID_ARG,
+                              "openssl: modulus size %u outside 512..16384", bits);
+    if (e < 3 || (e & 1) == 0)
+        return rlab_error_set(RLAB_ERR_INVALID_ARG,
+                              "openssl: public exponent must be odd and >= 3");
+
+    int rc = RLAB_ERR_KEYGEN;
+    size_t nbits = bits;
+    EVP_PKEY *pk = NULL;
+    BIGNUM *bn_e = BN_new();
+    OSSL_PARAM_BLD *bld = OSSL_PARAM_BLD_new();
+    OSSL_PARAM *params = NULL;
+    EVP_PKEY_CTX *ctx = EVP_PKEY_CTX_new_from_name(NULL, "RSA", NULL);
+    if (bn_e == NULL || bld == NULL || ctx == NULL || !BN_set_word(bn_e, e) ||
+        !OSSL_PARAM_BLD_push_size_t(bld, OSSL_PKEY_PARAM_RSA_BITS, nbits) ||
+        !OSSL_PARAM_BLD_push_BN(bld, OSSL_PKEY_PARAM_RSA_E, bn_e) ||
+        (params = OSSL_PARAM_BLD_to_param(bld)) == NULL) {
+        rc = rlab_ossl_fail(RLAB_ERR_NOMEM, "keygen parameters");
+        goto done;
+    }
+    if (EVP_PKEY_keygen_init(ctx) != 1 || EVP_PKEY_CTX_set_params(ctx, params) != 1 ||
+        EVP_PKEY_generate(ctx, &pk) != 1) {
+        rc = rlab_ossl_fail(RLAB_ERR_KEYGEN, "EVP_PKEY_generate");
+        goto done;
+    }
+    rc = rlab_ossl_wrap(pk, out);
+done:
+    EVP_PKEY_CTX_free(ctx);
+    OSSL_PARAM_free(params);
+    OSSL_PARAM_BLD_free(bld);
+    BN_free(bn_e);
+    return rc;
+}
+
+/* ---- components in ----------------------------------------------------- */
+
+/*
+ * OSSL_PARAM carries integers in native byte order.  We build those copies
+ * ourselves (rather than through OSSL_PARAM_BLD, whose blocks are freed
+ * without wiping) so that every secret byte is in memory we wipe.
+ */
+struct ossl_native {
+    uint8_t *p;
+    size_t len;
+};
+
+static int ossl_to_native(const struct rlab_buf *b, struct ossl_native *out)
+{
+    static const union {
+        uint16_t u;
+        uint8_t b[2];
+    } probe = {1};
+    out->len = b->len;
+    out->p = malloc(b->len ? b->len : 1);
+    if (out->p == NULL)
+        return RLAB_ERR_NOMEM;
+    for (size_t i = 0; i < b->len; i++)
+        out->p[i] = probe.b[0] == 1 ? b->data[b->len - 1 - i] : b->data[i];
+    return RLAB_OK;
+}
+
+static const char *const comp_names[8] = {
+    OSSL_PKEY_PARAM_RSA_N,         OSSL_PKEY_PARAM_RSA_E,
+    OSSL_PKEY_PARAM_RSA_D,         OSSL_PKEY_PARAM_RSA_FACTOR1,
+    OSSL_PKEY_PARAM_RSA_FACTOR2,   OSSL_PKEY_PARAM_RSA_EXPONENT1,
+    OSSL_PKEY_PARAM_RSA_EXPONENT2, OSSL_PKEY_PARAM_RSA_COEFFICIENT1,
+};
+
+/* see backend.h */
+int rlab_ossl_from_components(const struct rlab_components *c, rlab_key **out)
+{
+    if (out == NULL)
+        return RLAB_ERR_INVALID_ARG;
+    *out = NULL;
+    if (c == NULL)
+        return RLAB_ERR_INVALID_ARG;
+    const struct rlab_buf *in[8] = {&c->n, &c->e, &c->d, &c->p,
+                                    &c->q, &c->dp, &c->dq, &c->qinv};
+    if (c->n.len == 0 || c->e.len == 0)
+        return rlab_error_set(RLAB_ERR_INVALID_ARG, "openssl: n and e are required");
+    size_t crt = 0;
+    for (size_t i = 3; i < 8; i++)
+        crt += in[i]->len > 0;
+    if (crt != 0 && (crt != 5 || c->d.len == 0))
+        return rlab_error_set(RLAB_ERR_INVALID_ARG,
+                              "openssl: give d with all of p, q, dp, dq, qinv or none");
+    int is_private = c->d.len > 0;
+    size_t count = !is_private ? 2 : crt ? 8 : 3;
+
+    struct ossl_native nat[8] = {{NULL, 0}};
+    OSSL_PARAM params[9];
+    int rc = RLAB_OK;
+    for (size_t i = 0; i < count && rc == RLAB_OK; i++) {
+        rc = ossl_to_native(in[i], &nat[i]);
+        if (rc == RLAB_OK)
+            params[i] = OSSL_PARAM_construct_BN(comp_names[i], nat[i].p, nat[i].len);
+    }
+    params[count] = OSSL_PARAM_construct_end();
+
+    EVP_PKEY *pk = NULL;
+    EVP_PKEY_CTX *ctx = NULL;
+    if (rc == RLAB_OK) {
+        ctx = EVP_PKEY_CTX_new_from_name(NULL, "RSA", NULL);
+        if (ctx == NULL || EVP_PKEY_fromdata_init(ctx) != 1 ||
+            EVP_PKEY_fromdata(ctx, &pk,
+                              is_private ? EVP_PKEY_KEYPAIR : EVP_PKEY_PUBLIC_KEY,
+                              params) != 1)
+            rc = rlab_ossl_fail(RLAB_ERR_KEY_INVALID, "EVP_PKEY_fromdata");
+    }
+    EVP_PKEY_CTX_free(ctx);
+    for (size_t i = 0; i < 8; i++)
+        rlab_free_secret(nat[i].p, nat[i].len);
+    if (rc == RLAB_OK)
+        rc = rlab_ossl_validate(pk, is_private);
+    if (rc != RLAB_OK) {
+        EVP_PKEY_free(pk);
+        return rc;
+    }
+    return rlab_ossl_wrap(pk, out);
+}
+
+/* ---- components out ---------------------------------------------------- */
+
+/* Big-endian, minimal length (a zero value is one 0 byte). */
+static int ossl_get_comp(const EVP_PKEY *pk, const char *name, struct rlab_buf *b)
+{
+    BIGNUM *bn = NULL;
+    if (EVP_PKEY_get_bn_param(pk, name, &bn) != 1 || bn == NULL) {
+        ERR_clear_error();
+        return RLAB_ERR_NOT_FOUND;
+    }
+    size_t len = (size_t)BN_num_bytes(bn);
+    int rc = rlab_buf_alloc(b, len ? len : 1);
+    if (rc == RLAB_OK)
+        BN_bn2binpad(bn, b->data, (int)b->len);
+    BN_clear_free(bn);
+    return rc;
+}
+
+/* see backend.h */
+int rlab_ossl_to_components(const rlab_key *k, struct rlab_components *out)
+{
+    EVP_PKEY *pk = rlab_ossl_pkey(k);
+    if (out == NULL)
+        return RLAB_ERR_INVALID_ARG;
+    memset(out, 0, sizeof *out);
+    if (pk == NULL)
+        return RLAB_ERR_INVALID_ARG;
+    struct rlab_buf *dst[8] = {&out->n, &out->e, &out->d, &out->p,
+                               &out->q, &out->dp, &out->dq, &out->qinv};
+    size_t count = k->has_private ? 8 : 2;
+    int rc = RLAB_OK;
+    for (size_t i = 0; i < count && rc == RLAB_OK; i++) {
+        rc = ossl_get_comp(pk, comp_names[i], dst[i]);
+        if (rc == RLAB_ERR_NOT_FOUND && i >= 3) {
+            /* n, e, d only: the CRT values are all absent, not an error */
+            for (size_t j = 3; j < 8; j++)
+                rlab_buf_clear(dst[j]);
+            rc = RLAB_OK;
+            break;
+        }
+    }
+    if (rc != RLAB_OK) {
+        rlab_components_clear(out);
+        return rc == RLAB_ERR_NOT_FOUND
+                   ? rlab_error_set(RLAB_ERR_BACKEND, "openssl: key lacks n, e or d")
+                   : rc;
+    }
+    return RLAB_OK;
+}

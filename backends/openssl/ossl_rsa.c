@@ -1,0 +1,290 @@
+/*
+ * OpenSSL backend: RSA encryption (OAEP, PKCS#1 v1.5) and the raw
+ * operations, through EVP_PKEY_encrypt / EVP_PKEY_decrypt with OSSL_PARAM.
+ *
+ * Decryption: every failure of the ciphertext is RLAB_ERR_DECRYPT with a
+ * generic detail, *outlen = 0 and the caller's buffer wiped.  The library's
+ * own reason is dropped (ERR_clear_error) so no later call or message can
+ * tell which check failed.  Buffer sizes are checked against public values
+ * only, before any private operation: a decryption output must have room
+ * for the longest plaintext the padding allows for this key (k - 2h - 2 for
+ * OAEP, k - 11 for v1.5), so "buffer too small" never depends on the
+ * ciphertext.
+ *
+ * OpenSSL's private operation is blinded by default, and its CRT result is
+ * checked against the public exponent before release (rsa_ossl_mod_exp).
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include <openssl/bn.h>
+#include <openssl/core_names.h>
+#include <openssl/err.h>
+#include <openssl/rsa.h>
+
+#include "core/ct.h"
+#include "ossl_internal.h"
+
+/* Shared start of every slot: the key is ours, pointers are usable, and
+ * *outlen is 0 from here on whatever happens. */
+static int ossl_begin(const rlab_key *k, const uint8_t *in, size_t in_len,
+                      uint8_t *out, size_t *outlen, size_t *cap, EVP_PKEY **pk)
+{
+    if (outlen == NULL)
+        return RLAB_ERR_INVALID_ARG;
+    *cap = *outlen;
+    *outlen = 0;
+    *pk = rlab_ossl_pkey(k);
+    if (*pk == NULL || (in == NULL && in_len > 0) || (out == NULL && *cap > 0))
+        return RLAB_ERR_INVALID_ARG;
+    return RLAB_OK;
+}
+
+static int ossl_oaep_params(const struct rlab_oaep_params *p, OSSL_PARAM params[5])
+{
+    const char *md = p != NULL ? rlab_ossl_md_name(p->hash) : NULL;
+    const char *mgf = p != NULL ? rlab_ossl_md_name(p->mgf1_hash) : NULL;
+    if (md == NULL || mgf == NULL || (p->label == NULL && p->label_len > 0))
+        return RLAB_ERR_INVALID_ARG;
+    size_t i = 0;
+    params[i++] = OSSL_PARAM_construct_utf8_string(OSSL_ASYM_CIPHER_PARAM_PAD_MODE,
+                                                   (char *)OSSL_PKEY_RSA_PAD_MODE_OAEP, 0);
+    params[i++] = OSSL_PARAM_construct_utf8_string(OSSL_ASYM_CIPHER_PARAM_OAEP_DIGEST,
+                                                   (char *)md, 0);
+    params[i++] = OSSL_PARAM_construct_utf8_string(OSSL_ASYM_CIPHER_PARAM_MGF1_DIGEST,
+                                                   (char *)mgf, 0);
+    /* The provider copies the label into memory it owns and frees. */
+    if (p->label_len > 0)
+        params[i++] = OSSL_PARAM_construct_octet_string(
+            OSSL_ASYM_CIPHER_PARAM_OAEP_LABEL, (void *)p->label, p->label_len);
+    params[i] = OSSL_PARAM_construct_end();
+    return RLAB_OK;
+}
+
+static void ossl_pad_params(const char *mode, OSSL_PARAM params[2])
+{
+    params[0] = OSSL_PARAM_construct_utf8_string(OSSL_ASYM_CIPHER_PARAM_PAD_MODE,
+                                                 (char *)mode, 0);
+    params[1] = OSSL_PARAM_construct_end();
+}
+
+/* ---- public-key operations -------------------------------------------- */
+
+/* Encrypt under params; the caller checked sizes.  out gets k bytes. */
+static int ossl_encrypt(EVP_PKEY *pk, const OSSL_PARAM *params, const uint8_t *in,
+                        size_t in_len, uint8_t *out, size_t k, size_t *outlen)
+{
+    size_t olen = k;
+    EVP_PKEY_CTX *ctx = EVP_PKEY_CTX_new_from_pkey(NULL, pk, NULL);
+    int ok = ctx != NULL && EVP_PKEY_encrypt_init_ex(ctx, params) == 1 &&
+             EVP_PKEY_encrypt(ctx, out, &olen, in, in_len) == 1 && olen == k;
+    EVP_PKEY_CTX_free(ctx);
+    if (!ok)
+        return rlab_ossl_fail(RLAB_ERR_BACKEND, "EVP_PKEY_encrypt");
+    *outlen = olen;
+    return RLAB_OK;
+}
+
+/* see backend.h */
+int rlab_ossl_oaep_encrypt(const rlab_key *k, const struct rlab_oaep_params *p,
+                           const struct rlab_rng *rng, const uint8_t *msg,
+                           size_t msg_len, uint8_t *out, size_t *outlen)
+{
+    size_t cap;
+    EVP_PKEY *pk;
+    OSSL_PARAM params[5];
+    int rc = ossl_begin(k, msg, msg_len, out, outlen, &cap, &pk);
+    if (rc == RLAB_OK)
+        rc = ossl_oaep_params(p, params);
+    if (rc != RLAB_OK)
+        return rc;
+    if (rng != NULL)
+        return rlab_error_set(RLAB_ERR_UNSUPPORTED,
+                              "openssl: EVP cannot take OAEP seeds from the caller");
+    size_t kb = rlab_key_size(k), h = rlab_hash_len(p->hash);
+    if (cap < kb)
+        return RLAB_ERR_BUFFER_TOO_SMALL;
+    if (kb < 2 * h + 2 || msg_len > kb - 2 * h - 2)
+        return rlab_error_set(RLAB_ERR_MSG_TOO_LONG,
+                              "openssl: OAEP with %s carries at most %zu bytes here",
+                              rlab_hash_name(p->hash), kb < 2 * h + 2 ? 0 : kb - 2 * h - 2);
+    return ossl_encrypt(pk, params, msg, msg_len, out, kb, outlen);
+}
+
+/* see backend.h */
+int rlab_ossl_pkcs1_encrypt(const rlab_key *k, const struct rlab_rng *rng,
+                            const uint8_t *msg, size_t msg_len, uint8_t *out,
+                            size_t *outlen)
+{
+    size_t cap;
+    EVP_PKEY *pk;
+    OSSL_PARAM params[2];
+    int rc = ossl_begin(k, msg, msg_len, out, outlen, &cap, &pk);
+    if (rc != RLAB_OK)
+        return rc;
+    if (rng != NULL)
+        return rlab_error_set(RLAB_ERR_UNSUPPORTED,
+                              "openssl: EVP cannot take v1.5 padding bytes from the caller");
+    size_t kb = rlab_key_size(k);
+    if (cap < kb)
+        return RLAB_ERR_BUFFER_TOO_SMALL;
+    if (kb < 11 || msg_len > kb - 11)
+        return rlab_error_set(RLAB_ERR_MSG_TOO_LONG,
+                              "openssl: v1.5 carries at most k - 11 bytes");
+    ossl_pad_params(OSSL_PKEY_RSA_PAD_MODE_PKCSV15, params);
+    return ossl_encrypt(pk, params, msg, msg_len, out, kb, outlen);
+}
+
+/* ---- decryption -------------------------------------------------------- */
+
+/*
+ * Decrypt into a k-byte scratch buffer (the provider wants room for k bytes
+ * whatever the plaintext) and copy out on success.  The only branch after
+ * the private operation is on the library's single success/failure return.
+ *
+ * PKCS#1 v1.5: OpenSSL 3.0 has no implicit rejection (3.2 added it), so the
+ * failure is an explicit error return; its padding check is constant time
+ * inside the library, and we add no branch on why it failed.  Callers that
+ * face an attacker (the protocol) use OAEP, and substitute a random secret
+ * on failure above this layer.
+ */
+static int ossl_decrypt(EVP_PKEY *pk, const OSSL_PARAM *params, const uint8_t *ct,
+                        size_t ct_len, uint8_t *out, size_t cap, size_t *outlen)
+{
+    size_t kb = (size_t)EVP_PKEY_get_size(pk);
+    uint8_t *scratch = malloc(kb);
+    if (scratch == NULL)
+        return RLAB_ERR_NOMEM;
+    size_t olen = kb;
+    EVP_PKEY_CTX *ctx = EVP_PKEY_CTX_new_from_pkey(NULL, pk, NULL);
+    int ok = ctx != NULL && EVP_PKEY_decrypt_init_ex(ctx, params) == 1;
+    if (!ok) {
+        EVP_PKEY_CTX_free(ctx);
+        free(scratch);
+        return rlab_ossl_fail(RLAB_ERR_BACKEND, "EVP_PKEY_decrypt_init_ex");
+    }
+    /* An RSA ciphertext is exactly k bytes (RFC 8017 7.1.2 step 1). */
+    ok = ct_len == kb && EVP_PKEY_decrypt(ctx, scratch, &olen, ct, ct_len) == 1 &&
+         olen <= cap;
+    EVP_PKEY_CTX_free(ctx);
+    if (ok) {
+        memcpy(out, scratch, olen);
+        *outlen = olen;
+    } else {
+        rlab_wipe(out, cap);
+    }
+    rlab_free_secret(scratch, kb);
+    return ok ? RLAB_OK : rlab_ossl_quiet(RLAB_ERR_DECRYPT, "decryption failed");
+}
+
+/* see backend.h */
+int rlab_ossl_oaep_decrypt(const rlab_key *k, const struct rlab_oaep_params *p,
+                           const uint8_t *ct, size_t ct_len, uint8_t *out,
+                           size_t *outlen)
+{
+    size_t cap;
+    EVP_PKEY *pk;
+    OSSL_PARAM params[5];
+    int rc = ossl_begin(k, ct, ct_len, out, outlen, &cap, &pk);
+    if (rc == RLAB_OK)
+        rc = ossl_oaep_params(p, params);
+    if (rc != RLAB_OK)
+        return rc;
+    if (!k->has_private)
+        return RLAB_ERR_KEY_NOT_PRIVATE;
+    size_t kb = rlab_key_size(k), h = rlab_hash_len(p->hash);
+    if (kb < 2 * h + 2)
+        return rlab_error_set(RLAB_ERR_INVALID_ARG,
+                              "openssl: key too small for OAEP with %s",
+                              rlab_hash_name(p->hash));
+    if (cap < kb - 2 * h - 2)
+        return RLAB_ERR_BUFFER_TOO_SMALL;
+    return ossl_decrypt(pk, params, ct, ct_len, out, cap, outlen);
+}
+
+/* see backend.h */
+int rlab_ossl_pkcs1_decrypt(const rlab_key *k, const uint8_t *ct, size_t ct_len,
+                            uint8_t *out, size_t *outlen)
+{
+    size_t cap;
+    EVP_PKEY *pk;
+    OSSL_PARAM params[2];
+    int rc = ossl_begin(k, ct, ct_len, out, outlen, &cap, &pk);
+    if (rc != RLAB_OK)
+        return rc;
+    if (!k->has_private)
+        return RLAB_ERR_KEY_NOT_PRIVATE;
+    size_t kb = rlab_key_size(k);
+    if (kb < 11)
+        return RLAB_ERR_INVALID_ARG;
+    if (cap < kb - 11)
+        return RLAB_ERR_BUFFER_TOO_SMALL;
+    ossl_pad_params(OSSL_PKEY_RSA_PAD_MODE_PKCSV15, params);
+    return ossl_decrypt(pk, params, ct, ct_len, out, cap, outlen);
+}
+
+/* ---- raw --------------------------------------------------------------- */
+
+/* After a failed raw operation: was the input >= n?  (The input of a raw
+ * operation is public for our purposes: benchmarks and vectors.) */
+static int ossl_raw_failure(EVP_PKEY *pk, const uint8_t *in, size_t in_len,
+                            const char *what)
+{
+    BIGNUM *n = NULL, *x = BN_bin2bn(in, (int)in_len, NULL);
+    int big = x != NULL && EVP_PKEY_get_bn_param(pk, OSSL_PKEY_PARAM_RSA_N, &n) == 1 &&
+              BN_ucmp(x, n) >= 0;
+    BN_free(n);
+    BN_clear_free(x);
+    if (big)
+        return rlab_ossl_quiet(RLAB_ERR_RANGE, "openssl: input is not below n");
+    return rlab_ossl_fail(RLAB_ERR_BACKEND, what);
+}
+
+static int ossl_raw(const rlab_key *k, int private_op, const uint8_t *in,
+                    size_t in_len, uint8_t *out, size_t *outlen)
+{
+    size_t cap;
+    EVP_PKEY *pk;
+    OSSL_PARAM params[2];
+    int rc = ossl_begin(k, in, in_len, out, outlen, &cap, &pk);
+    if (rc != RLAB_OK)
+        return rc;
+    if (private_op && !k->has_private)
+        return RLAB_ERR_KEY_NOT_PRIVATE;
+    size_t kb = rlab_key_size(k);
+    if (cap < kb)
+        return RLAB_ERR_BUFFER_TOO_SMALL;
+    if (in_len != kb)
+        return rlab_error_set(RLAB_ERR_RANGE, "openssl: raw input must be %zu bytes", kb);
+    ossl_pad_params(OSSL_PKEY_RSA_PAD_MODE_NONE, params);
+    size_t olen = kb;
+    EVP_PKEY_CTX *ctx = EVP_PKEY_CTX_new_from_pkey(NULL, pk, NULL);
+    int ok = ctx != NULL &&
+             (private_op ? EVP_PKEY_decrypt_init_ex(ctx, params) == 1 &&
+                               EVP_PKEY_decrypt(ctx, out, &olen, in, in_len) == 1
+                         : EVP_PKEY_encrypt_init_ex(ctx, params) == 1 &&
+                               EVP_PKEY_encrypt(ctx, out, &olen, in, in_len) == 1) &&
+             olen == kb;
+    EVP_PKEY_CTX_free(ctx);
+    if (!ok) {
+        rlab_wipe(out, cap);
+        return ossl_raw_failure(pk, in, in_len,
+                                private_op ? "raw private operation" : "raw public operation");
+    }
+    *outlen = kb;
+    return RLAB_OK;
+}
+
+/* see backend.h */
+int rlab_ossl_raw_public(const rlab_key *k, const uint8_t *in, size_t in_len,
+                         uint8_t *out, size_t *outlen)
+{
+    return ossl_raw(k, 0, in, in_len, out, outlen);
+}
+
+/* see backend.h */
+int rlab_ossl_raw_private(const rlab_key *k, const uint8_t *in, size_t in_len,
+                          uint8_t *out, size_t *outlen)
+{
+    return ossl_raw(k, 1, in, in_len, out, outlen);
+}

@@ -1,0 +1,29 @@
+# test_gmp_pad: the gmp backend's hashes, HMAC/HKDF over them, MGF1, OAEP,
+# PSS and PKCS #1 v1.5 encodings (tests/gmp/test_gmp_pad.c).
+#
+# The padding sources are compiled into the test directly unless the gmp
+# backend library already lists them (then they come from it, once).
+set(RLAB_GMP_PAD_SOURCES
+  gmp_sha1.c gmp_sha256.c gmp_sha512.c gmp_hash.c gmp_mgf1.c gmp_oaep.c
+  gmp_pss.c gmp_pkcs1.c gmp_rand.c)
+get_target_property(_gmp_srcs rlab_backend_gmp SOURCES)
+set(_pad_own "")
+foreach(f ${RLAB_GMP_PAD_SOURCES})
+  if(NOT f IN_LIST _gmp_srcs)
+    list(APPEND _pad_own ${PROJECT_SOURCE_DIR}/backends/gmp/${f})
+  endif()
+endforeach()
+
+add_executable(test_gmp_pad ${CMAKE_CURRENT_LIST_DIR}/test_gmp_pad.c ${_pad_own})
+target_include_directories(test_gmp_pad PRIVATE ${PROJECT_SOURCE_DIR})
+target_compile_definitions(test_gmp_pad PRIVATE
+  RLAB_VECTOR_DIR="${RSALAB_VECTOR_DIR}")
+if(_pad_own)
+  target_link_libraries(test_gmp_pad PRIVATE rlab_core rlab_util PkgConfig::CHECK)
+else()
+  target_link_libraries(test_gmp_pad PRIVATE rlab_backend_gmp rlab_core rlab_util
+                        PkgConfig::CHECK)
+endif()
+rsalab_warnings(test_gmp_pad)
+add_test(NAME gmp.pad COMMAND test_gmp_pad)
+set_tests_properties(gmp.pad PROPERTIES TIMEOUT 900)

@@ -1,0 +1,51 @@
+# libcheck suites, written once and run over every backend in RSALAB_BACKENDS.
+#
+# One binary per suite (suite_<name>), taking the backend as argv[1] and an
+# optional seed (argv[2] or RSALAB_TEST_SEED); one ctest entry per
+# (suite, backend): roundtrip.openssl, keys.mbedtls, ...  The cross suite runs
+# once per ordered pair of backends: cross.openssl-mbedtls, ...  The openssl
+# command-line interop script runs once per backend when the tool is found.
+# A binary whose every case was a skip exits 77, shown by ctest as skipped.
+
+add_library(rlab_testutil STATIC testutil.c)
+target_link_libraries(rlab_testutil PUBLIC rlab_core PkgConfig::CHECK)
+rsalab_warnings(rlab_testutil)
+
+# Per-test timeouts are generous on purpose: they only catch hangs (timing
+# never decides pass/fail), and sanitizer builds are several times slower.
+set(RLAB_SUITES roundtrip keys negative keygen symmetric)
+foreach(suite ${RLAB_SUITES})
+  add_executable(suite_${suite} test_${suite}.c)
+  target_link_libraries(suite_${suite} PRIVATE rlab_testutil)
+  rsalab_warnings(suite_${suite})
+  foreach(be ${RSALAB_BACKENDS})
+    add_test(NAME ${suite}.${be} COMMAND suite_${suite} ${be})
+    set_tests_properties(${suite}.${be} PROPERTIES
+      TIMEOUT 1200 SKIP_RETURN_CODE 77 LABELS "suite;${suite};${be}")
+  endforeach()
+endforeach()
+
+add_executable(suite_cross test_cross.c)
+target_link_libraries(suite_cross PRIVATE rlab_testutil)
+rsalab_warnings(suite_cross)
+foreach(a ${RSALAB_BACKENDS})
+  foreach(b ${RSALAB_BACKENDS})
+    if(NOT a STREQUAL b)
+      add_test(NAME cross.${a}-${b} COMMAND suite_cross ${a} ${b})
+      set_tests_properties(cross.${a}-${b} PROPERTIES
+        TIMEOUT 1200 SKIP_RETURN_CODE 77 LABELS "suite;cross;${a};${b}")
+    endif()
+  endforeach()
+endforeach()
+
+if(OPENSSL_CLI)
+  foreach(be ${RSALAB_BACKENDS})
+    add_test(NAME cli.${be}
+             COMMAND sh ${CMAKE_CURRENT_SOURCE_DIR}/cli_openssl.sh
+                     $<TARGET_FILE:rsalab> ${be} ${OPENSSL_CLI})
+    set_tests_properties(cli.${be} PROPERTIES
+      TIMEOUT 600 SKIP_RETURN_CODE 77 LABELS "cli;${be}")
+  endforeach()
+else()
+  message(STATUS "openssl command-line tool not found: cli.* interop tests left out")
+endif()

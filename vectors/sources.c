@@ -1,0 +1,354 @@
+/*
+ * The catalogue: which vector files exist, where, in which format, testing
+ * what.  see vec.h
+ *
+ * Paths are relative to python3-cryptography-vectors' data folder
+ * (/usr/lib/python3/dist-packages/cryptography_vectors on Debian).  A name
+ * ending in "/*.txt" stands for every such file of that folder.  Wycheproof
+ * files are found by reading each *.json of the Wycheproof folder and
+ * keeping those whose "schema" is one of the RSA schemas below.
+ * tests/vectors.cmake mirrors this list for ctest: keep the two in step.
+ */
+#include <dirent.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "vec_int.h"
+
+struct source {
+    const char *source, *rel;
+    rlab_vec_format fmt;
+    rlab_vec_family family;
+    rlab_hash hash;
+    int encrypt;
+};
+
+#define RSA_DIR "asymmetric/RSA/"
+#define FIPS RSA_DIR "FIPS_186-2/"
+#define P1 RSA_DIR "pkcs-1v2-1d2-vec/"
+#define GCM "ciphers/AES/GCM/"
+#define SHAVS(dir, n, h)                                                        \
+    {"cavp", "hashes/" dir "/" n "ShortMsg.rsp", RLAB_VEC_FMT_SHAVS, RLAB_VEC_HASH, h, 0}, \
+    {"cavp", "hashes/" dir "/" n "LongMsg.rsp", RLAB_VEC_FMT_SHAVS, RLAB_VEC_HASH, h, 0},  \
+    {"cavp", "hashes/" dir "/" n "Monte.rsp", RLAB_VEC_FMT_SHAVS_MONTE, RLAB_VEC_HASH, h, 0}
+
+static const struct source catalogue[] = {
+    {"rsalabs", P1 "oaep-vect.txt", RLAB_VEC_FMT_PKCS1TXT, RLAB_VEC_OAEP, RLAB_HASH_SHA1, 0},
+    {"rsalabs", P1 "pss-vect.txt", RLAB_VEC_FMT_PKCS1TXT, RLAB_VEC_PSS, RLAB_HASH_SHA1, 0},
+    {"cavp", FIPS "SigGen15_186-3.rsp", RLAB_VEC_FMT_CAVP_SIG, RLAB_VEC_PKCS1_SIG, RLAB_HASH_NONE, 0},
+    {"cavp", FIPS "SigVer15_186-3.rsp", RLAB_VEC_FMT_CAVP_SIG, RLAB_VEC_PKCS1_SIG, RLAB_HASH_NONE, 0},
+    {"cavp", FIPS "SigGenPSS_186-3.rsp", RLAB_VEC_FMT_CAVP_SIG, RLAB_VEC_PSS, RLAB_HASH_NONE, 0},
+    {"cavp", FIPS "SigVerPSS_186-3.rsp", RLAB_VEC_FMT_CAVP_SIG, RLAB_VEC_PSS, RLAB_HASH_NONE, 0},
+    {"cavp", FIPS "SigGen15_186-2.txt", RLAB_VEC_FMT_CAVP_SIG, RLAB_VEC_PKCS1_SIG, RLAB_HASH_NONE, 0},
+    {"cavp", FIPS "SigGenPSS_186-2.txt", RLAB_VEC_FMT_CAVP_SIG, RLAB_VEC_PSS, RLAB_HASH_NONE, 0},
+    {"pyca", RSA_DIR "pkcs1v15crypt-vectors.txt", RLAB_VEC_FMT_PKCS1TXT, RLAB_VEC_PKCS1_CRYPT, RLAB_HASH_NONE, 0},
+    {"pyca", RSA_DIR "pkcs1v15sign-vectors.txt", RLAB_VEC_FMT_PKCS1TXT, RLAB_VEC_PKCS1_SIG, RLAB_HASH_SHA1, 0},
+    {"pyca", RSA_DIR "oaep-label.txt", RLAB_VEC_FMT_OAEP_LABEL, RLAB_VEC_OAEP, RLAB_HASH_NONE, 0},
+    {"pyca", RSA_DIR "oaep-custom/*.txt", RLAB_VEC_FMT_PKCS1TXT, RLAB_VEC_OAEP, RLAB_HASH_NONE, 0},
+    {"cavp", GCM "gcmEncryptExtIV128.rsp", RLAB_VEC_FMT_GCM, RLAB_VEC_AEAD, RLAB_HASH_NONE, 1},
+    {"cavp", GCM "gcmEncryptExtIV256.rsp", RLAB_VEC_FMT_GCM, RLAB_VEC_AEAD, RLAB_HASH_NONE, 1},
+    {"cavp", GCM "gcmDecrypt128.rsp", RLAB_VEC_FMT_GCM, RLAB_VEC_AEAD, RLAB_HASH_NONE, 0},
+    {"cavp", GCM "gcmDecrypt256.rsp", RLAB_VEC_FMT_GCM, RLAB_VEC_AEAD, RLAB_HASH_NONE, 0},
+    SHAVS("SHA1", "SHA1", RLAB_HASH_SHA1),
+    SHAVS("SHA2", "SHA224", RLAB_HASH_SHA224),
+    SHAVS("SHA2", "SHA256", RLAB_HASH_SHA256),
+    SHAVS("SHA2", "SHA384", RLAB_HASH_SHA384),
+    SHAVS("SHA2", "SHA512", RLAB_HASH_SHA512),
+    SHAVS("SHA2", "SHA512_224", RLAB_HASH_SHA512_224),
+    SHAVS("SHA2", "SHA512_256", RLAB_HASH_SHA512_256),
+    {"rfc", "HMAC/rfc-2202-sha1.txt", RLAB_VEC_FMT_HMAC, RLAB_VEC_HMAC, RLAB_HASH_SHA1, 0},
+    {"rfc", "HMAC/rfc-4231-sha224.txt", RLAB_VEC_FMT_HMAC, RLAB_VEC_HMAC, RLAB_HASH_SHA224, 0},
+    {"rfc", "HMAC/rfc-4231-sha256.txt", RLAB_VEC_FMT_HMAC, RLAB_VEC_HMAC, RLAB_HASH_SHA256, 0},
+    {"rfc", "HMAC/rfc-4231-sha384.txt", RLAB_VEC_FMT_HMAC, RLAB_VEC_HMAC, RLAB_HASH_SHA384, 0},
+    {"rfc", "HMAC/rfc-4231-sha512.txt", RLAB_VEC_FMT_HMAC, RLAB_VEC_HMAC, RLAB_HASH_SHA512, 0},
+    {"rfc", "KDF/rfc-5869-HKDF-SHA1.txt", RLAB_VEC_FMT_HKDF, RLAB_VEC_HKDF, RLAB_HASH_NONE, 0},
+    {"rfc", "KDF/rfc-5869-HKDF-SHA256.txt", RLAB_VEC_FMT_HKDF, RLAB_VEC_HKDF, RLAB_HASH_NONE, 0},
+    {"pyca", "KDF/hkdf-generated.txt", RLAB_VEC_FMT_HKDF, RLAB_VEC_HKDF, RLAB_HASH_NONE, 0},
+};
+
+/* ---- growing the list --------------------------------------------------- */
+
+static int push(struct rlab_vec_catalogue *c, const char *source, const char *path,
+                const struct source *s)
+{
+    struct rlab_vec_entry *v = realloc(c->v, (c->n + 1) * sizeof *v);
+    if (v == NULL)
+        return RLAB_ERR_NOMEM;
+    c->v = v;
+    struct rlab_vec_entry *e = &v[c->n];
+    memset(e, 0, sizeof *e);
+    const char *base = strrchr(path, '/');
+    base = base != NULL ? base + 1 : path;
+    const char *dot = strrchr(base, '.');
+    size_t stem = dot != NULL ? (size_t)(dot - base) : strlen(base);
+    e->source = strdup(source);
+    e->path = strdup(path);
+    e->name = strndup(base, stem);
+    if (e->source == NULL || e->path == NULL || e->name == NULL) {
+        rlab_vec_entry_clear(e);
+        return RLAB_ERR_NOMEM;
+    }
+    if (s != NULL) {
+        e->fmt = s->fmt;
+        e->family = s->family;
+        e->hash = s->hash;
+        e->encrypt = s->encrypt;
+    }
+    struct stat st;
+    e->found = stat(path, &st) == 0 && S_ISREG(st.st_mode);
+    c->n++;
+    return RLAB_OK;
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Sorted names in dir ending with suffix; *out NULL-terminated. */
+static int list_dir(const char *dir, const char *suffix, char ***out, size_t *n)
+{
+    *out = NULL;
+    *n = 0;
+    DIR *d = opendir(dir);
+    if (d == NULL)
+        return RLAB_OK;
+    size_t sl = strlen(suffix);
+    struct dirent *de;
+    int rc = RLAB_OK;
+    while ((de = readdir(d)) != NULL) {
+        size_t l = strlen(de->d_name);
+        if (l <= sl || strcmp(de->d_name + l - sl, suffix) != 0)
+            continue;
+        char **v = realloc(*out, (*n + 2) * sizeof *v);
+        if (v == NULL || (v[*n] = strdup(de->d_name)) == NULL) {
+            if (v != NULL)
+                *out = v;
+            rc = RLAB_ERR_NOMEM;
+            break;
+        }
+        *out = v;
+        (*n)++;
+        v[*n] = NULL;
+    }
+    closedir(d);
+    if (*out != NULL)
+        qsort(*out, *n, sizeof **out, cmp_str);
+    return rc;
+}
+
+static void free_list(char **v, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        free(v[i]);
+    free(v);
+}
+
+static char *join(const char *dir, const char *rel)
+{
+    return rlab_vec_strdupf("%s%s%s", dir, dir[0] && dir[strlen(dir) - 1] != '/' ? "/" : "", rel);
+}
+
+/* ---- Wycheproof --------------------------------------------------------- */
+
+static const struct {
+    const char *prefix;
+    rlab_vec_family family;
+} rsa_schemas[] = {
+    {"rsaes_oaep_decrypt_schema", RLAB_VEC_OAEP},
+    {"rsaes_pkcs1_decrypt_schema", RLAB_VEC_PKCS1_CRYPT},
+    {"rsassa_pkcs1_verify_schema", RLAB_VEC_PKCS1_SIG},
+    {"rsassa_pss_verify_schema", RLAB_VEC_PSS},
+    {"rsassa_pss_with_parameters_verify_schema", RLAB_VEC_PSS},
+};
+
+/*
+ * The value of the top-level "schema" member, found by a scan of the text
+ * (cheaper than parsing every JSON file of a full checkout); "" when the
+ * file has no testGroups (a schema definition, not vectors).
+ */
+static int schema_of(const char *path, char *out, size_t size)
+{
+    struct rlab_buf text = RLAB_BUF_INIT;
+    out[0] = '\0';
+    int rc = rlab_vec_read_file(path, &text);
+    if (rc != RLAB_OK)
+        return rc;
+    const char *t = (const char *)text.data;
+    const char *p = strstr(t, "\"schema\"");
+    if (p != NULL && strstr(t, "\"testGroups\"") != NULL) {
+        p += 8;
+        while (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r' || *p == ':')
+            p++;
+        if (*p == '"') {
+            p++;
+            size_t n = 0;
+            while (p[n] != '\0' && p[n] != '"' && n + 1 < size)
+                n++;
+            memcpy(out, p, n);
+            out[n] = '\0';
+        }
+    }
+    rlab_buf_clear(&text);
+    return RLAB_OK;
+}
+
+/* Classify one JSON file into a new entry, or leave the catalogue as is when
+ * it is not a test file. */
+static int wycheproof_file(struct rlab_vec_catalogue *c, const char *path)
+{
+    char schema[128];
+    if (schema_of(path, schema, sizeof schema) != RLAB_OK || schema[0] == '\0')
+        return RLAB_OK;
+    int rc = push(c, "wycheproof", path, NULL);
+    if (rc != RLAB_OK)
+        return rc;
+    struct rlab_vec_entry *e = &c->v[c->n - 1];
+    e->fmt = RLAB_VEC_FMT_WYCHEPROOF;
+    for (size_t i = 0; i < sizeof rsa_schemas / sizeof rsa_schemas[0]; i++) {
+        size_t l = strlen(rsa_schemas[i].prefix);
+        /* "..._schema.json" or "..._schema_v1.json", not a longer name */
+        if (strncmp(schema, rsa_schemas[i].prefix, l) == 0 &&
+            (schema[l] == '.' || schema[l] == '_')) {
+            e->family = rsa_schemas[i].family;
+            return RLAB_OK;
+        }
+    }
+    e->not_run = rlab_vec_strdupf("schema %s is not an RSA schema: not run", schema);
+    return e->not_run != NULL ? RLAB_OK : RLAB_ERR_NOMEM;
+}
+
+static int wycheproof_dir(struct rlab_vec_catalogue *c, const char *dir)
+{
+    char **names;
+    size_t n;
+    int rc = list_dir(dir, ".json", &names, &n);
+    for (size_t i = 0; rc == RLAB_OK && i < n; i++) {
+        char *path = join(dir, names[i]);
+        rc = path != NULL ? wycheproof_file(c, path) : RLAB_ERR_NOMEM;
+        free(path);
+    }
+    free_list(names, n);
+    return rc;
+}
+
+/* ---- the catalogue ------------------------------------------------------ */
+
+int rlab_vec_discover(const char *vector_dir, const char *wycheproof_dir_path,
+                      struct rlab_vec_catalogue *out)
+{
+    memset(out, 0, sizeof *out);
+    int rc = RLAB_OK;
+    for (size_t i = 0; rc == RLAB_OK && i < sizeof catalogue / sizeof catalogue[0]; i++) {
+        const struct source *s = &catalogue[i];
+        const char *star = strstr(s->rel, "/*");
+        if (star == NULL) {
+            char *path = join(vector_dir, s->rel);
+            rc = path != NULL ? push(out, s->source, path, s) : RLAB_ERR_NOMEM;
+            free(path);
+            continue;
+        }
+        /* A folder glob: every file with the suffix after the '*'. */
+        char *rel_dir = strndup(s->rel, (size_t)(star - s->rel));
+        char *dir = rel_dir != NULL ? join(vector_dir, rel_dir) : NULL;
+        char **names = NULL;
+        size_t n = 0;
+        rc = dir != NULL ? list_dir(dir, star + 2, &names, &n) : RLAB_ERR_NOMEM;
+        if (rc == RLAB_OK && n == 0)
+            rc = push(out, s->source, dir, s); /* listed as not found */
+        for (size_t j = 0; rc == RLAB_OK && j < n; j++) {
+            char *path = join(dir, names[j]);
+            rc = path != NULL ? push(out, s->source, path, s) : RLAB_ERR_NOMEM;
+            free(path);
+        }
+        free_list(names, n);
+        free(dir);
+        free(rel_dir);
+    }
+    if (rc == RLAB_OK && wycheproof_dir_path != NULL)
+        rc = wycheproof_dir(out, wycheproof_dir_path);
+    if (rc != RLAB_OK)
+        rlab_vec_catalogue_free(out);
+    return rc;
+}
+
+static int same_file(const char *a, const char *b)
+{
+    struct stat sa, sb;
+    return stat(a, &sa) == 0 && stat(b, &sb) == 0 && sa.st_dev == sb.st_dev &&
+           sa.st_ino == sb.st_ino;
+}
+
+static int copy_entry(const struct rlab_vec_entry *src, struct rlab_vec_entry *dst)
+{
+    *dst = *src;
+    dst->source = strdup(src->source);
+    dst->name = strdup(src->name);
+    dst->path = strdup(src->path);
+    dst->not_run = src->not_run != NULL ? strdup(src->not_run) : NULL;
+    if (!dst->source || !dst->name || !dst->path || (src->not_run && !dst->not_run)) {
+        rlab_vec_entry_clear(dst);
+        return RLAB_ERR_NOMEM;
+    }
+    return RLAB_OK;
+}
+
+int rlab_vec_entry_for(const char *file, const char *vector_dir,
+                       const char *wycheproof_dir_path, struct rlab_vec_entry *out)
+{
+    memset(out, 0, sizeof *out);
+    struct rlab_vec_catalogue cat;
+    int rc = rlab_vec_discover(vector_dir, wycheproof_dir_path, &cat);
+    if (rc != RLAB_OK)
+        return rc;
+    rc = RLAB_ERR_NOT_FOUND;
+    for (size_t i = 0; i < cat.n; i++) {
+        const struct rlab_vec_entry *e = &cat.v[i];
+        char qualified[256];
+        snprintf(qualified, sizeof qualified, "%s.%s", e->source, e->name);
+        if (strcmp(file, e->name) == 0 || strcmp(file, qualified) == 0 ||
+            (e->found && same_file(file, e->path))) {
+            rc = copy_entry(e, out);
+            break;
+        }
+    }
+    /* A Wycheproof file outside the Wycheproof folder. */
+    size_t l = strlen(file);
+    if (rc == RLAB_ERR_NOT_FOUND && l > 5 && strcmp(file + l - 5, ".json") == 0) {
+        struct rlab_vec_catalogue one = {0};
+        rc = wycheproof_file(&one, file);
+        if (rc == RLAB_OK && one.n == 1) {
+            *out = one.v[0];
+            free(one.v);
+        } else {
+            rlab_vec_catalogue_free(&one);
+            if (rc == RLAB_OK)
+                rc = RLAB_ERR_NOT_FOUND;
+        }
+    }
+    rlab_vec_catalogue_free(&cat);
+    return rc;
+}
+
+void rlab_vec_entry_clear(struct rlab_vec_entry *e)
+{
+    if (e == NULL)
+        return;
+    free(e->source);
+    free(e->name);
+    free(e->path);
+    free(e->not_run);
+    memset(e, 0, sizeof *e);
+}
+
+void rlab_vec_catalogue_free(struct rlab_vec_catalogue *c)
+{
+    if (c == NULL)
+        return;
+    for (size_t i = 0; i < c->n; i++)
+        rlab_vec_entry_clear(&c->v[i]);
+    free(c->v);
+    c->v = NULL;
+    c->n = 0;
+}
