@@ -37,13 +37,15 @@ struct sign_args {
 static void usage(FILE *f, int verify)
 {
     if (verify)
-        fprintf(f, "usage: rsalab verify [--backend B] --key FILE --sig FILE [--padding pss|pkcs1]\n"
-                   "              [--hash H] [--mgf1-hash H] [--salt-len N|auto] [--in FILE]\n"
+        fprintf(f, "usage: rsalab verify [--backend B] --key FILE --sig FILE\n"
+                   "              [--padding pss|pkcs1] [--hash H] [--mgf1-hash H]\n"
+                   "              [--salt-len N|auto] [--in FILE]\n"
                    "\nVerify a signature over the input (hashed in a stream, any size).\n"
                    "Prints \"signature ok\" or \"signature invalid\".\n\n");
     else
         fprintf(f, "usage: rsalab sign [--backend B] --key FILE [--padding pss|pkcs1]\n"
-                   "              [--hash H] [--mgf1-hash H] [--salt-len N] [--in FILE] [--out FILE]\n"
+                   "              [--hash H] [--mgf1-hash H] [--salt-len N]\n"
+                   "              [--in FILE] [--out FILE]\n"
                    "\nSign the input (hashed in a stream, any size); writes the raw signature\n"
                    "bytes (k bytes, k = modulus length).\n\n");
     fprintf(f,

@@ -185,21 +185,51 @@ static int run_speed_check(struct rlab_bench_result *r)
                  rlab_strerror(rc));
         return RLAB_OK;
     }
-    progress(&r->cfg, "openssl 2048-bit: PKCS#1 v1.5 sign/verify, raw public");
     struct rlab_bench_keyops ops;
     if (rlab_bench_keyops_init(&ops, k) != RLAB_OK) {
         rlab_key_free(k);
         return RLAB_ERR_NOMEM;
     }
-    rlab_bench_time_op(&ops, RLAB_BK_PKCS1_SIGN, &r->cfg, &s->ours[RLAB_BENCH_SPEED_SIGN]);
-    rlab_bench_time_op(&ops, RLAB_BK_PKCS1_VERIFY, &r->cfg, &s->ours[RLAB_BENCH_SPEED_VERIFY]);
-    rlab_bench_time_op(&ops, RLAB_BK_RAW_PUBLIC, &r->cfg, &s->ours[RLAB_BENCH_SPEED_RAW_PUBLIC]);
+    /* Alternate our measurement and the CLI's a few times and keep each
+     * side's best round: on a shared machine a burst of load during one
+     * side's turn would otherwise decide the comparison. */
+    static const enum rlab_bench_kind kinds[RLAB_BENCH_SPEED_OP_COUNT] = {
+        [RLAB_BENCH_SPEED_SIGN] = RLAB_BK_PKCS1_SIGN,
+        [RLAB_BENCH_SPEED_VERIFY] = RLAB_BK_PKCS1_VERIFY,
+        [RLAB_BENCH_SPEED_RAW_PUBLIC] = RLAB_BK_RAW_PUBLIC,
+    };
+    int seconds = r->cfg.quick ? 1 : 2;
+    s->rounds = r->cfg.quick ? 2 : 3;
+    for (unsigned round = 0; round < s->rounds; round++) {
+        progress(&r->cfg, "openssl 2048-bit: PKCS#1 v1.5 sign/verify, raw public (round %u of %u)",
+                 round + 1, s->rounds);
+        for (int op = 0; op < RLAB_BENCH_SPEED_OP_COUNT; op++) {
+            struct rlab_bench_cell cell;
+            rlab_bench_time_op(&ops, kinds[op], &r->cfg, &cell);
+            struct rlab_bench_cell *best = &s->ours[op];
+            if (round == 0 || cell.status != RLAB_BENCH_DONE ||
+                (best->status == RLAB_BENCH_DONE && cell.stat.median > best->stat.median))
+                *best = cell;
+        }
+        progress(&r->cfg, "openssl speed -elapsed -seconds %d -mr rsa2048 (round %u of %u)",
+                 seconds, round + 1, s->rounds);
+        struct rlab_bench_speed cli = {0};
+        rlab_bench_openssl_speed(&cli, seconds);
+        if (cli.status != RLAB_BENCH_DONE) {
+            s->status = cli.status;
+            snprintf(s->reason, sizeof s->reason, "%s", cli.reason);
+            break;
+        }
+        s->status = RLAB_BENCH_DONE;
+        snprintf(s->command, sizeof s->command, "%s", cli.command);
+        snprintf(s->cli_version, sizeof s->cli_version, "%s", cli.cli_version);
+        if (cli.cli_sign > s->cli_sign)
+            s->cli_sign = cli.cli_sign;
+        if (cli.cli_verify > s->cli_verify)
+            s->cli_verify = cli.cli_verify;
+    }
     rlab_bench_keyops_clear(&ops);
     rlab_key_free(k);
-
-    int seconds = r->cfg.quick ? 1 : 3;
-    progress(&r->cfg, "openssl speed -seconds %d -mr rsa2048", seconds);
-    rlab_bench_openssl_speed(s, seconds);
     return RLAB_OK;
 }
 

@@ -114,8 +114,10 @@ struct rlab_bench_speed {
     char reason[RLAB_BENCH_REASON];
     char command[96];
     char cli_version[96];
-    double cli_sign, cli_verify;   /* per second, from the +F lines */
-    struct rlab_bench_cell ours[RLAB_BENCH_SPEED_OP_COUNT]; /* openssl backend */
+    unsigned rounds;               /* alternations of ours and the CLI */
+    double cli_sign, cli_verify;   /* per second, best +F2 line of the rounds */
+    /* openssl backend, the round with the best median */
+    struct rlab_bench_cell ours[RLAB_BENCH_SPEED_OP_COUNT];
 };
 
 struct rlab_bench_result {
@@ -165,8 +167,8 @@ double rlab_bench_percentile(const double *sorted, size_t n, double p);
  * line for `bits`.  Returns RLAB_OK or RLAB_ERR_PARSE. */
 int rlab_bench_parse_speed(const char *text, unsigned bits, double *sign,
                            double *verify);
-/* Run `openssl speed -seconds S -mr rsa2048` and fill cli_* (or status
- * SKIPPED with the reason). */
+/* Run `openssl speed -elapsed -seconds S -mr rsa2048` once and fill command,
+ * cli_version and cli_* (or status SKIPPED with the reason). */
 void rlab_bench_openssl_speed(struct rlab_bench_speed *s, int seconds);
 
 /* ---- emitters (one per format, all from the result) --------------------- */

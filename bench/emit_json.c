@@ -65,13 +65,14 @@ static json_t *speed_json(const struct rlab_bench_result *r)
     }
     json_object_set_new(o, "command", json_string(s->command));
     json_object_set_new(o, "cli_version", json_string(s->cli_version));
+    json_object_set_new(o, "rounds", json_integer(s->rounds));
     json_object_set_new(o, "cli_sign_per_s", json_real(s->cli_sign));
     json_object_set_new(o, "cli_verify_per_s", json_real(s->cli_verify));
     json_t *ours = json_object();
     for (int op = 0; op < RLAB_BENCH_SPEED_OP_COUNT; op++) {
         json_t *c = cell_json(&s->ours[op]);
-        json_object_set_new(c, "overhead_percent",
-                            num_or_null(rlab_bench_speed_overhead(r, (enum rlab_bench_speed_op)op)));
+        double ov = rlab_bench_speed_overhead(r, (enum rlab_bench_speed_op)op);
+        json_object_set_new(c, "overhead_percent", num_or_null(ov));
         json_object_set_new(ours, rlab_bench_speed_op_name((enum rlab_bench_speed_op)op), c);
     }
     json_object_set_new(o, "openssl_backend", ours);
@@ -98,8 +99,8 @@ int rlab_bench_emit_json(const struct rlab_bench_result *r, FILE *f)
                                     json_string(rlab_bench_op_name((enum rlab_bench_op)op)));
                 json_object_set_new(cell, "unit",
                                     json_string(rlab_bench_op_unit((enum rlab_bench_op)op)));
-                json_object_set_new(cell, "ratio_to_openssl",
-                                    num_or_null(rlab_bench_ratio(r, b, bi, (enum rlab_bench_op)op)));
+                double x = rlab_bench_ratio(r, b, bi, (enum rlab_bench_op)op);
+                json_object_set_new(cell, "ratio_to_openssl", num_or_null(x));
                 if (op != RLAB_BENCH_KEYGEN)
                     json_object_set_new(cell, "key", json_string(r->key_source[b][bi]));
                 json_array_append_new(results, cell);

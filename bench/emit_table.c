@@ -112,7 +112,8 @@ static void emit_speed(const struct rlab_bench_result *r, FILE *f)
         fprintf(f, "  skipped: %s\n", s->reason);
         return;
     }
-    fprintf(f, "  (%s; %s)\n", s->command, s->cli_version);
+    fprintf(f, "  (%s; %s)\n  best of %u alternating rounds on each side\n", s->command,
+            s->cli_version, s->rounds);
     fprintf(f, "  %-30s %14s %16s %9s\n", "", "openssl speed", "openssl backend", "overhead");
     static const struct {
         enum rlab_bench_speed_op op;

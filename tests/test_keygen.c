@@ -253,7 +253,8 @@ START_TEST(test_keygen_replayed_rng)
     struct rlab_op_query q = {.op = RLAB_OP_KEYGEN, .bits = bits, .replay_rng = 1};
     struct rlab_op_query qc = {.op = RLAB_OP_TO_COMPONENTS};
     rlab_key *k[3] = {NULL, NULL, NULL};
-    struct rlab_components c[3] = {{0}, {0}, {0}};
+    struct rlab_components c[3];
+    memset(c, 0, sizeof c);
     if (tu_need(be, &q) && tu_need(be, &qc)) {
         for (int i = 0; i < 3; i++) {
             struct tu_prng pr;

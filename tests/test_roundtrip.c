@@ -174,6 +174,49 @@ static void pss_case(const struct rlab_backend *be, unsigned bits, rlab_hash h, 
     TU_RC(be->pss_verify(pub, &p, dig, hl, sig, siglen), RLAB_OK, "pss_verify (salt auto)");
 }
 
+/* Sign one digest twice with sha256: with salt 0 PSS is deterministic, with
+ * a 32-byte salt it is not, and with a caller rng replayed from one seed
+ * (RLAB_CAP_RNG_REPLAY) it is again. */
+static void pss_random_case(const struct rlab_backend *be, unsigned bits)
+{
+    rlab_key *priv = tu_key(be, bits, 0);
+    uint8_t dig[32], s1[MAXK], s2[MAXK];
+    size_t l1, l2;
+    tu_rand(dig, sizeof dig);
+    for (int salt = 0; salt <= 32; salt += 32) {
+        tu_case("%s pss %u sha256 salt=%d: two signatures %s", be->name, bits, salt,
+                salt ? "differ" : "are identical");
+        struct rlab_op_query q = {.op = RLAB_OP_PSS_SIGN, .hash = RLAB_HASH_SHA256,
+                                  .mgf1_hash = RLAB_HASH_SHA256, .salt_len = salt};
+        if (priv == NULL || !tu_need(be, &q))
+            return;
+        struct rlab_pss_params p = {RLAB_HASH_SHA256, RLAB_HASH_SHA256, salt};
+        l1 = sizeof s1;
+        l2 = sizeof s2;
+        if (TU_RC(be->pss_sign(priv, &p, NULL, dig, 32, s1, &l1), RLAB_OK, "pss_sign #1") &&
+            TU_RC(be->pss_sign(priv, &p, NULL, dig, 32, s2, &l2), RLAB_OK, "pss_sign #2"))
+            TU_CHECK(tu_bytes_eq(s1, l1, s2, l2) == (salt == 0),
+                     salt ? "two salted signatures are identical" : "salt 0 is not deterministic");
+    }
+    tu_case("%s pss %u sha256 salt=32 caller rng replayed", be->name, bits);
+    struct rlab_op_query q = {.op = RLAB_OP_PSS_SIGN, .hash = RLAB_HASH_SHA256,
+                              .mgf1_hash = RLAB_HASH_SHA256, .salt_len = 32, .replay_rng = 1};
+    if (!tu_need(be, &q))
+        return;
+    struct rlab_pss_params p = {RLAB_HASH_SHA256, RLAB_HASH_SHA256, 32};
+    struct tu_prng r1, r2;
+    tu_prng_seed(&r1, tu_seed() + bits);
+    tu_prng_seed(&r2, tu_seed() + bits);
+    struct rlab_rng g1 = tu_prng_rng(&r1), g2 = tu_prng_rng(&r2);
+    l1 = sizeof s1;
+    l2 = sizeof s2;
+    if (TU_RC(be->pss_sign(priv, &p, &g1, dig, 32, s1, &l1), RLAB_OK, "pss_sign, rng #1") &&
+        TU_RC(be->pss_sign(priv, &p, &g2, dig, 32, s2, &l2), RLAB_OK, "pss_sign, rng #2")) {
+        TU_CHECK(tu_bytes_eq(s1, l1, s2, l2), "same rng stream, different signatures");
+        TU_RC(be->pss_verify(priv, &p, dig, 32, s1, l1), RLAB_OK, "pss_verify");
+    }
+}
+
 START_TEST(test_pss_roundtrip)
 {
     const struct rlab_backend *be = tu_backend(0);
@@ -194,6 +237,7 @@ START_TEST(test_pss_roundtrip)
         if (hl <= tu_pss_max_salt(bits, mixed[i].h))
             pss_case(be, bits, mixed[i].h, mixed[i].m, hl);
     }
+    pss_random_case(be, bits);
     tu_test_end();
 }
 END_TEST

@@ -374,7 +374,14 @@ static void key_make(struct key_entry *e)
         fflush(stdout);
         return;
     }
-    /* No keygen here: borrow a key from the first backend that has one. */
+    /* No keygen here: borrow a key from the first backend that has one,
+     * if this backend can take a key in at all. */
+    struct rlab_op_query qi = {.op = RLAB_OP_IMPORT}, qf = {.op = RLAB_OP_FROM_COMPONENTS};
+    if (rlab_backend_check(e->be, &qi) != NULL && rlab_backend_check(e->be, &qf) != NULL) {
+        e->rc = RLAB_ERR_UNSUPPORTED;
+        e->skip = why; /* no keygen, no import, no components: no key at all */
+        return;
+    }
     for (size_t i = 0; i < rlab_backend_count(); i++) {
         const struct rlab_backend *src = rlab_backend_at(i);
         if (src == e->be || rlab_backend_check(src, &q) != NULL)

@@ -1,7 +1,7 @@
 /*
  * The RSA Labs PKCS#1 v2.1 test-vector format (pkcs-1v2-1d2-vec/oaep-vect.txt,
  * pss-vect.txt) and pyca's files in the same style (pkcs1v15crypt-vectors.txt,
- * pkcs1v15sign-vectors.txt, oaep-custom/*.txt).  see vec_int.h
+ * pkcs1v15sign-vectors.txt, every oaep-custom/ file).  see vec_int.h
  *
  * Shape, as read from the files: "# Example N: ..." (or a bare "# Example")
  * starts a key; "# Public key" / "# Private key" open its two halves, whose
@@ -110,9 +110,9 @@ static int flush_case(struct p1 *s, size_t line)
     if (out->data == NULL)
         return rlab_error_set(RLAB_ERR_PARSE, "line %zu: case %u.%u has no %s", line,
                               s->keyno, s->caseno + 1, sig_family ? "Signature" : "Encryption");
-    if (s->key.c.n.len == 0 || s->key.c.e.len == 0)
-        return rlab_error_set(RLAB_ERR_PARSE, "line %zu: case before its key", line);
     if (s->key_index == SIZE_MAX) {
+        if (s->key.c.n.len == 0 || s->key.c.e.len == 0)
+            return rlab_error_set(RLAB_ERR_PARSE, "line %zu: case before its key", line);
         s->key_index = rlab_vec_key_add(s->f, &s->key);
         if (s->key_index == SIZE_MAX)
             return RLAB_ERR_NOMEM;
@@ -127,8 +127,11 @@ static int flush_case(struct p1 *s, size_t line)
     c->hash = s->hash;
     c->mgf1 = s->mgf1;
     c->sign = sig_family && s->f->keys[s->key_index].c.d.len > 0;
-    c->context = rlab_vec_strdupf("key %u (%zu-bit modulus)", s->keyno,
-                                  s->f->keys[s->key_index].c.n.len * 8);
+    const struct rlab_buf *n = &s->f->keys[s->key_index].c.n;
+    size_t bits = (n->len - 1) * 8;
+    for (uint8_t top = n->data[0]; top != 0; top >>= 1)
+        bits++;
+    c->context = rlab_vec_strdupf("key %u (%zu-bit modulus)", s->keyno, bits);
     c->msg = s->msg;
     c->out = *out;
     *out = (struct rlab_buf)RLAB_BUF_INIT;

@@ -4,7 +4,7 @@
  *
  * Paths are relative to python3-cryptography-vectors' data folder
  * (/usr/lib/python3/dist-packages/cryptography_vectors on Debian).  A name
- * ending in "/*.txt" stands for every such file of that folder.  Wycheproof
+ * ending in "/<star>.txt" stands for every such file of that folder.  Wycheproof
  * files are found by reading each *.json of the Wycheproof folder and
  * keeping those whose "schema" is one of the RSA schemas below.
  * tests/vectors.cmake mirrors this list for ctest: keep the two in step.
@@ -313,6 +313,30 @@ int rlab_vec_entry_for(const char *file, const char *vector_dir,
             break;
         }
     }
+    /* A copy of a catalogue file elsewhere: known by its name, read from
+     * the path given. */
+    struct stat st;
+    if (rc == RLAB_ERR_NOT_FOUND && stat(file, &st) == 0 && S_ISREG(st.st_mode)) {
+        const char *base = strrchr(file, '/');
+        base = base != NULL ? base + 1 : file;
+        for (size_t i = 0; i < cat.n; i++) {
+            const struct rlab_vec_entry *e = &cat.v[i];
+            size_t nl = strlen(e->name);
+            if (e->fmt == RLAB_VEC_FMT_WYCHEPROOF || strncmp(base, e->name, nl) != 0 ||
+                base[nl] != '.')
+                continue;
+            if ((rc = copy_entry(e, out)) == RLAB_OK) {
+                free(out->path);
+                out->path = strdup(file);
+                out->found = 1;
+                if (out->path == NULL) {
+                    rlab_vec_entry_clear(out);
+                    rc = RLAB_ERR_NOMEM;
+                }
+            }
+            break;
+        }
+    }
     /* A Wycheproof file outside the Wycheproof folder. */
     size_t l = strlen(file);
     if (rc == RLAB_ERR_NOT_FOUND && l > 5 && strcmp(file + l - 5, ".json") == 0) {
@@ -351,4 +375,35 @@ void rlab_vec_catalogue_free(struct rlab_vec_catalogue *c)
     free(c->v);
     c->v = NULL;
     c->n = 0;
+}
+
+/* ---- default folders ----------------------------------------------------- */
+
+#ifndef RLAB_VECTOR_DIR_DEFAULT
+#define RLAB_VECTOR_DIR_DEFAULT "/usr/lib/python3/dist-packages/cryptography_vectors"
+#endif
+
+static int is_dir(const char *p)
+{
+    struct stat st;
+    return p != NULL && p[0] != '\0' && stat(p, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+const char *rlab_vec_default_vector_dir(void)
+{
+    const char *env = getenv("RSALAB_VECTORS");
+    return env != NULL && env[0] != '\0' ? env : RLAB_VECTOR_DIR_DEFAULT;
+}
+
+const char *rlab_vec_default_wycheproof_dir(void)
+{
+    const char *env = getenv("RSALAB_WYCHEPROOF");
+    if (env != NULL && env[0] != '\0')
+        return env;
+#ifdef RLAB_WYCHEPROOF_DIR_DEFAULT
+    if (is_dir(RLAB_WYCHEPROOF_DIR_DEFAULT))
+        return RLAB_WYCHEPROOF_DIR_DEFAULT;
+#endif
+    (void)is_dir;
+    return NULL;
 }

@@ -96,6 +96,13 @@ int rlab_vec_entry_for(const char *file, const char *vector_dir,
                        const char *wycheproof_dir, struct rlab_vec_entry *out);
 
 void rlab_vec_entry_clear(struct rlab_vec_entry *e);
+
+/* Where the vectors are when no option says: $RSALAB_VECTORS, else Debian's
+ * python3-cryptography-vectors folder; $RSALAB_WYCHEPROOF, else the sample
+ * folder beside the source tree (../shared/vectors/wycheproof) when it
+ * exists, else NULL. */
+const char *rlab_vec_default_vector_dir(void);
+const char *rlab_vec_default_wycheproof_dir(void);
 void rlab_vec_catalogue_free(struct rlab_vec_catalogue *c);
 
 /* ---- loading and running (vec.c) --------------------------------------- */

@@ -84,6 +84,35 @@ void rlab_gmp_ct_shift_left(uint8_t *buf, size_t len, size_t shift)
     }
 }
 
+/*
+ * The checks of RFC 8017 7.1.2 step 3 on the unmasked block w (k bytes):
+ * Y = 0, lHash' = lHash, DB = lHash' || 00..00 || 01 || M.  Returns ~0 when
+ * all hold, else 0; *sep gets the index of the 01 in DB when they hold.
+ * Every byte of DB is read whatever came before it.
+ */
+static uint32_t oaep_check(const uint8_t *w, size_t k, size_t hlen,
+                           const uint8_t *lhash, size_t *sep)
+{
+    const uint8_t *db = w + 1 + hlen;
+    size_t db_len = k - hlen - 1;
+    uint32_t good = rlab_ct_is_zero32(w[0]);
+    good &= 0u - (uint32_t)rlab_ct_equal(db, lhash, hlen);
+
+    /* The first 01 after lHash' is the separator; any byte other than 00
+     * before it is bad, anything after it is the message. */
+    uint32_t looking = ~0u, bad = 0;
+    size_t at = 0;
+    for (size_t i = hlen; i < db_len; i++) {
+        uint32_t is0 = rlab_ct_is_zero32(db[i]);
+        uint32_t is1 = rlab_ct_eq32(db[i], 1);
+        at = rlab_ct_select_size(looking & is1, i, at);
+        bad |= looking & ~is0 & ~is1;
+        looking &= ~is1;
+    }
+    *sep = at;
+    return good & ~looking & ~bad;
+}
+
 int rlab_gmp_oaep_decode(const struct rlab_oaep_params *p, const uint8_t *em,
                          size_t k, uint8_t *out, size_t *outlen)
 {
@@ -97,7 +126,7 @@ int rlab_gmp_oaep_decode(const struct rlab_oaep_params *p, const uint8_t *em,
         return rc;
     if (em == NULL || out == NULL)
         return RLAB_ERR_INVALID_ARG;
-    /* Public sizes only from here to the decoding proper. */
+    /* Public sizes only, before em is read. */
     if (k < 2 * hlen + 2)
         return RLAB_ERR_DECRYPT;
     size_t max_msg = k - 2 * hlen - 2;
@@ -113,44 +142,28 @@ int rlab_gmp_oaep_decode(const struct rlab_oaep_params *p, const uint8_t *em,
     size_t db_len = k - hlen - 1;
     uint8_t lhash[RLAB_HASH_MAX_LEN];
 
+    /* These fail only on parameters, never on the contents of em. */
     rc = rlab_gmp_hash(p->hash, p->label, p->label_len, lhash);
     if (rc == RLAB_OK)
         rc = rlab_gmp_mgf1_xor(p->mgf1_hash, db, db_len, seed, hlen);
     if (rc == RLAB_OK)
         rc = rlab_gmp_mgf1_xor(p->mgf1_hash, seed, hlen, db, db_len);
-    if (rc != RLAB_OK) /* parameters were checked: cannot depend on em */
-        goto done;
-
-    /* good: ~0 while every check holds.  Y must be zero, lHash' must match. */
-    uint32_t good = rlab_ct_is_zero32(work[0]);
-    good &= 0u - (uint32_t)rlab_ct_equal(db, lhash, hlen);
-
-    /* After lHash: zero bytes, then 0x01.  Scan the whole rest of DB; the
-     * first 0x01 is the separator, any other non-zero byte before it is bad. */
-    uint32_t looking = ~0u, bad = 0;
-    size_t sep = 0;
-    for (size_t i = hlen; i < db_len; i++) {
-        uint32_t is0 = rlab_ct_is_zero32(db[i]);
-        uint32_t is1 = rlab_ct_eq32(db[i], 1);
-        sep = rlab_ct_select_size(looking & is1, i, sep);
-        bad |= looking & ~is0 & ~is1;
-        looking &= ~is1;
+    if (rc == RLAB_OK) {
+        size_t sep;
+        uint32_t good = oaep_check(work, k, hlen, lhash, &sep);
+        /* The message area is DB[hLen + 1 ..], max_msg bytes; the message
+         * starts sep - hLen bytes into it.  Slide it to the front, then copy
+         * the whole area out under the mask (zeros on failure). */
+        uint8_t *area = db + hlen + 1;
+        size_t shift = rlab_ct_select_size(good, sep - hlen, 0);
+        rlab_gmp_ct_shift_left(area, max_msg, shift);
+        uint8_t m = (uint8_t)(good & 0xff);
+        for (size_t i = 0; i < max_msg; i++)
+            out[i] = area[i] & m;
+        *outlen = rlab_ct_select_size(good, max_msg - shift, 0);
+        /* The one place the outcome becomes a value the caller branches on. */
+        rc = (int)rlab_ct_select32(good, RLAB_OK, RLAB_ERR_DECRYPT);
     }
-    good &= ~looking & ~bad;
-
-    /* The message area is DB[hLen + 1 ..], max_msg bytes; the message starts
-     * sep - hLen bytes into it.  Slide it to the front, then copy the whole
-     * area out under the mask (zeros on failure). */
-    uint8_t *area = db + hlen + 1;
-    size_t shift = rlab_ct_select_size(good, sep - hlen, 0);
-    rlab_gmp_ct_shift_left(area, max_msg, shift);
-    uint8_t m = (uint8_t)(good & 0xff);
-    for (size_t i = 0; i < max_msg; i++)
-        out[i] = area[i] & m;
-    *outlen = rlab_ct_select_size(good, max_msg - shift, 0);
-    rc = (int)rlab_ct_select32(good, RLAB_OK, RLAB_ERR_DECRYPT);
-
-done:
     rlab_wipe(lhash, sizeof lhash);
     rlab_free_secret(work, k);
     return rc;

@@ -161,7 +161,7 @@ int rlab_gmp_pkcs1_enc_decode(const uint8_t *em, size_t k, uint8_t *out,
         zero = rlab_ct_select_size(looking & is0, i, zero);
         looking &= ~is0;
     }
-    good &= ~looking;
+    good &= ~looking; /* also caught below (zero stays 0), said for clarity */
     good &= ~rlab_ct_lt32((uint32_t)zero, 10);
 
     /* The message area is em[11..k); the message starts zero - 10 bytes in.

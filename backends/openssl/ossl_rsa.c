@@ -40,7 +40,9 @@ static int ossl_begin(const rlab_key *k, const uint8_t *in, size_t in_len,
     return RLAB_OK;
 }
 
-static int ossl_oaep_params(const struct rlab_oaep_params *p, OSSL_PARAM params[5])
+/* Parameters and cache tag for OAEP (a label is never cached). */
+static int ossl_oaep_params(const struct rlab_oaep_params *p, OSSL_PARAM params[5],
+                            uint32_t *tag)
 {
     const char *md = p != NULL ? rlab_ossl_md_name(p->hash) : NULL;
     const char *mgf = p != NULL ? rlab_ossl_md_name(p->mgf1_hash) : NULL;
@@ -58,6 +60,8 @@ static int ossl_oaep_params(const struct rlab_oaep_params *p, OSSL_PARAM params[
         params[i++] = OSSL_PARAM_construct_octet_string(
             OSSL_ASYM_CIPHER_PARAM_OAEP_LABEL, (void *)p->label, p->label_len);
     params[i] = OSSL_PARAM_construct_end();
+    *tag = p->label_len > 0 ? OSSL_TAG_NONE
+                            : (uint32_t)p->hash | (uint32_t)p->mgf1_hash << 8;
     return RLAB_OK;
 }
 
@@ -71,13 +75,14 @@ static void ossl_pad_params(const char *mode, OSSL_PARAM params[2])
 /* ---- public-key operations -------------------------------------------- */
 
 /* Encrypt under params; the caller checked sizes.  out gets k bytes. */
-static int ossl_encrypt(EVP_PKEY *pk, const OSSL_PARAM *params, const uint8_t *in,
-                        size_t in_len, uint8_t *out, size_t k, size_t *outlen)
+static int ossl_encrypt(const rlab_key *key, enum ossl_slot slot, uint32_t tag,
+                        const OSSL_PARAM *params, const uint8_t *in, size_t in_len,
+                        uint8_t *out, size_t k, size_t *outlen)
 {
     size_t olen = k;
-    EVP_PKEY_CTX *ctx = EVP_PKEY_CTX_new_from_pkey(NULL, pk, NULL);
-    int ok = ctx != NULL && EVP_PKEY_encrypt_init_ex(ctx, params) == 1 &&
-             EVP_PKEY_encrypt(ctx, out, &olen, in, in_len) == 1 && olen == k;
+    EVP_PKEY_CTX *ctx = rlab_ossl_ctx(key, slot, tag, params);
+    int ok = ctx != NULL && EVP_PKEY_encrypt(ctx, out, &olen, in, in_len) == 1 &&
+             olen == k;
     EVP_PKEY_CTX_free(ctx);
     if (!ok)
         return rlab_ossl_fail(RLAB_ERR_BACKEND, "EVP_PKEY_encrypt");
@@ -93,9 +98,10 @@ int rlab_ossl_oaep_encrypt(const rlab_key *k, const struct rlab_oaep_params *p,
     size_t cap;
     EVP_PKEY *pk;
     OSSL_PARAM params[5];
+    uint32_t tag;
     int rc = ossl_begin(k, msg, msg_len, out, outlen, &cap, &pk);
     if (rc == RLAB_OK)
-        rc = ossl_oaep_params(p, params);
+        rc = ossl_oaep_params(p, params, &tag);
     if (rc != RLAB_OK)
         return rc;
     if (rng != NULL)
@@ -108,7 +114,7 @@ int rlab_ossl_oaep_encrypt(const rlab_key *k, const struct rlab_oaep_params *p,
         return rlab_error_set(RLAB_ERR_MSG_TOO_LONG,
                               "openssl: OAEP with %s carries at most %zu bytes here",
                               rlab_hash_name(p->hash), kb < 2 * h + 2 ? 0 : kb - 2 * h - 2);
-    return ossl_encrypt(pk, params, msg, msg_len, out, kb, outlen);
+    return ossl_encrypt(k, OSSL_SLOT_ENC_OAEP, tag, params, msg, msg_len, out, kb, outlen);
 }
 
 /* see backend.h */
@@ -132,7 +138,7 @@ int rlab_ossl_pkcs1_encrypt(const rlab_key *k, const struct rlab_rng *rng,
         return rlab_error_set(RLAB_ERR_MSG_TOO_LONG,
                               "openssl: v1.5 carries at most k - 11 bytes");
     ossl_pad_params(OSSL_PKEY_RSA_PAD_MODE_PKCSV15, params);
-    return ossl_encrypt(pk, params, msg, msg_len, out, kb, outlen);
+    return ossl_encrypt(k, OSSL_SLOT_ENC_V15, 0, params, msg, msg_len, out, kb, outlen);
 }
 
 /* ---- decryption -------------------------------------------------------- */
@@ -148,21 +154,21 @@ int rlab_ossl_pkcs1_encrypt(const rlab_key *k, const struct rlab_rng *rng,
  * face an attacker (the protocol) use OAEP, and substitute a random secret
  * on failure above this layer.
  */
-static int ossl_decrypt(EVP_PKEY *pk, const OSSL_PARAM *params, const uint8_t *ct,
-                        size_t ct_len, uint8_t *out, size_t cap, size_t *outlen)
+static int ossl_decrypt(const rlab_key *key, enum ossl_slot slot, uint32_t tag,
+                        const OSSL_PARAM *params, const uint8_t *ct, size_t ct_len,
+                        uint8_t *out, size_t cap, size_t *outlen)
 {
-    size_t kb = (size_t)EVP_PKEY_get_size(pk);
+    size_t kb = rlab_key_size(key);
     uint8_t *scratch = malloc(kb);
     if (scratch == NULL)
         return RLAB_ERR_NOMEM;
     size_t olen = kb;
-    EVP_PKEY_CTX *ctx = EVP_PKEY_CTX_new_from_pkey(NULL, pk, NULL);
-    int ok = ctx != NULL && EVP_PKEY_decrypt_init_ex(ctx, params) == 1;
-    if (!ok) {
-        EVP_PKEY_CTX_free(ctx);
+    EVP_PKEY_CTX *ctx = rlab_ossl_ctx(key, slot, tag, params);
+    if (ctx == NULL) {
         free(scratch);
         return rlab_ossl_fail(RLAB_ERR_BACKEND, "EVP_PKEY_decrypt_init_ex");
     }
+    int ok;
     /* An RSA ciphertext is exactly k bytes (RFC 8017 7.1.2 step 1). */
     ok = ct_len == kb && EVP_PKEY_decrypt(ctx, scratch, &olen, ct, ct_len) == 1 &&
          olen <= cap;
@@ -185,9 +191,10 @@ int rlab_ossl_oaep_decrypt(const rlab_key *k, const struct rlab_oaep_params *p,
     size_t cap;
     EVP_PKEY *pk;
     OSSL_PARAM params[5];
+    uint32_t tag;
     int rc = ossl_begin(k, ct, ct_len, out, outlen, &cap, &pk);
     if (rc == RLAB_OK)
-        rc = ossl_oaep_params(p, params);
+        rc = ossl_oaep_params(p, params, &tag);
     if (rc != RLAB_OK)
         return rc;
     if (!k->has_private)
@@ -199,7 +206,7 @@ int rlab_ossl_oaep_decrypt(const rlab_key *k, const struct rlab_oaep_params *p,
                               rlab_hash_name(p->hash));
     if (cap < kb - 2 * h - 2)
         return RLAB_ERR_BUFFER_TOO_SMALL;
-    return ossl_decrypt(pk, params, ct, ct_len, out, cap, outlen);
+    return ossl_decrypt(k, OSSL_SLOT_DEC_OAEP, tag, params, ct, ct_len, out, cap, outlen);
 }
 
 /* see backend.h */
@@ -220,7 +227,7 @@ int rlab_ossl_pkcs1_decrypt(const rlab_key *k, const uint8_t *ct, size_t ct_len,
     if (cap < kb - 11)
         return RLAB_ERR_BUFFER_TOO_SMALL;
     ossl_pad_params(OSSL_PKEY_RSA_PAD_MODE_PKCSV15, params);
-    return ossl_decrypt(pk, params, ct, ct_len, out, cap, outlen);
+    return ossl_decrypt(k, OSSL_SLOT_DEC_V15, 0, params, ct, ct_len, out, cap, outlen);
 }
 
 /* ---- raw --------------------------------------------------------------- */
@@ -258,12 +265,11 @@ static int ossl_raw(const rlab_key *k, int private_op, const uint8_t *in,
         return rlab_error_set(RLAB_ERR_RANGE, "openssl: raw input must be %zu bytes", kb);
     ossl_pad_params(OSSL_PKEY_RSA_PAD_MODE_NONE, params);
     size_t olen = kb;
-    EVP_PKEY_CTX *ctx = EVP_PKEY_CTX_new_from_pkey(NULL, pk, NULL);
+    EVP_PKEY_CTX *ctx =
+        rlab_ossl_ctx(k, private_op ? OSSL_SLOT_DEC_RAW : OSSL_SLOT_ENC_RAW, 0, params);
     int ok = ctx != NULL &&
-             (private_op ? EVP_PKEY_decrypt_init_ex(ctx, params) == 1 &&
-                               EVP_PKEY_decrypt(ctx, out, &olen, in, in_len) == 1
-                         : EVP_PKEY_encrypt_init_ex(ctx, params) == 1 &&
-                               EVP_PKEY_encrypt(ctx, out, &olen, in, in_len) == 1) &&
+             (private_op ? EVP_PKEY_decrypt(ctx, out, &olen, in, in_len)
+                         : EVP_PKEY_encrypt(ctx, out, &olen, in, in_len)) == 1 &&
              olen == kb;
     EVP_PKEY_CTX_free(ctx);
     if (!ok) {

@@ -20,8 +20,16 @@
 struct ossl_sig_req {
     EVP_PKEY *pk;
     OSSL_PARAM params[5];
-    int salt; /* storage for the PSS salt-length parameter */
+    int salt;          /* storage for the PSS salt-length parameter */
+    int pss;           /* 1 for PSS, 0 for v1.5 */
+    rlab_hash hash, mgf1;
 };
+
+/* Cache tag: the hash, the MGF1 hash and the salt length (set by then). */
+static uint32_t ossl_sig_tag(const struct ossl_sig_req *r)
+{
+    return (uint32_t)r->hash | (uint32_t)r->mgf1 << 8 | (uint32_t)(r->salt + 2) << 16;
+}
 
 /* Checks shared by all four slots; fills r->params for `mode`. */
 static int ossl_sig_setup(struct ossl_sig_req *r, const rlab_key *k,
@@ -36,12 +44,16 @@ static int ossl_sig_setup(struct ossl_sig_req *r, const rlab_key *k,
         return rlab_error_set(RLAB_ERR_INVALID_ARG,
                               "openssl: a %s digest is %zu bytes, got %zu",
                               rlab_hash_name(hash), rlab_hash_len(hash), digest_len);
+    r->pss = strcmp(mode, OSSL_PKEY_RSA_PAD_MODE_PSS) == 0;
+    r->hash = hash;
+    r->mgf1 = r->pss ? mgf1 : hash;
+    r->salt = 0;
     size_t i = 0;
     r->params[i++] = OSSL_PARAM_construct_utf8_string(OSSL_SIGNATURE_PARAM_PAD_MODE,
                                                       (char *)mode, 0);
     r->params[i++] = OSSL_PARAM_construct_utf8_string(OSSL_SIGNATURE_PARAM_DIGEST,
                                                       (char *)md, 0);
-    if (strcmp(mode, OSSL_PKEY_RSA_PAD_MODE_PSS) == 0) {
+    if (r->pss) {
         const char *mgf = rlab_ossl_md_name(mgf1);
         if (mgf == NULL)
             return RLAB_ERR_INVALID_ARG;
@@ -64,9 +76,10 @@ static int ossl_sign(struct ossl_sig_req *r, const rlab_key *k,
     if (sig == NULL || cap < kb)
         return RLAB_ERR_BUFFER_TOO_SMALL;
     size_t olen = cap;
-    EVP_PKEY_CTX *ctx = EVP_PKEY_CTX_new_from_pkey(NULL, r->pk, NULL);
-    int ok = ctx != NULL && EVP_PKEY_sign_init_ex(ctx, r->params) == 1 &&
-             EVP_PKEY_sign(ctx, sig, &olen, digest, digest_len) == 1 && olen == kb;
+    EVP_PKEY_CTX *ctx = rlab_ossl_ctx(
+        k, r->pss ? OSSL_SLOT_SIGN_PSS : OSSL_SLOT_SIGN_V15, ossl_sig_tag(r), r->params);
+    int ok = ctx != NULL && EVP_PKEY_sign(ctx, sig, &olen, digest, digest_len) == 1 &&
+             olen == kb;
     EVP_PKEY_CTX_free(ctx);
     if (!ok) {
         rlab_wipe(sig, cap);
@@ -84,9 +97,9 @@ static int ossl_verify(struct ossl_sig_req *r, const rlab_key *k,
      * OpenSSL alone would accept a shorter integer. */
     if (sig == NULL || sig_len != rlab_key_size(k))
         return rlab_ossl_quiet(RLAB_ERR_VERIFY, "openssl: signature is not k bytes");
-    EVP_PKEY_CTX *ctx = EVP_PKEY_CTX_new_from_pkey(NULL, r->pk, NULL);
-    if (ctx == NULL || EVP_PKEY_verify_init_ex(ctx, r->params) != 1) {
-        EVP_PKEY_CTX_free(ctx);
+    EVP_PKEY_CTX *ctx = rlab_ossl_ctx(
+        k, r->pss ? OSSL_SLOT_VERIFY_PSS : OSSL_SLOT_VERIFY_V15, ossl_sig_tag(r), r->params);
+    if (ctx == NULL) {
         return rlab_ossl_fail(RLAB_ERR_BACKEND, "EVP_PKEY_verify_init_ex");
     }
     int ok = EVP_PKEY_verify(ctx, sig, sig_len, digest, digest_len) == 1;

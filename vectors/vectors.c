@@ -1,2 +1,0 @@
-/* placeholder */
-typedef int rlab_placeholder_vectors;
