@@ -7,15 +7,16 @@
 # command-line interop script runs once per backend when the tool is found.
 # A binary whose every case was a skip exits 77, shown by ctest as skipped.
 
-add_library(rlab_testutil STATIC testutil.c)
+add_library(rlab_testutil STATIC testutil.c testkeys.c)
 target_link_libraries(rlab_testutil PUBLIC rlab_core PkgConfig::CHECK)
 rsalab_warnings(rlab_testutil)
 
 # Per-test timeouts are generous on purpose: they only catch hangs (timing
 # never decides pass/fail), and sanitizer builds are several times slower.
 set(RLAB_SUITES roundtrip keys negative keygen symmetric)
+set(RLAB_SUITE_EXTRA_negative test_negative_keys.c)
 foreach(suite ${RLAB_SUITES})
-  add_executable(suite_${suite} test_${suite}.c)
+  add_executable(suite_${suite} test_${suite}.c ${RLAB_SUITE_EXTRA_${suite}})
   target_link_libraries(suite_${suite} PRIVATE rlab_testutil)
   rsalab_warnings(suite_${suite})
   foreach(be ${RSALAB_BACKENDS})

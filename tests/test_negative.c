@@ -4,16 +4,15 @@
  * too long, malformed and truncated key files, a public key where a private
  * one is needed, raw input out of range, output buffers too small.  Every
  * failed decryption must also leave *outlen == 0 and the output buffer either
- * untouched or zeroed (no plaintext, no partial decoding).
+ * untouched or zeroed (no plaintext, no partial decoding).  The key-file
+ * cases are in test_negative_keys.c.
  *
  * usage: suite_negative BACKEND [SEED]
  */
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
-#include "core/keyfile.h"
+#include "test_negative.h"
 #include "testutil.h"
 
 #define BITS 2048
@@ -324,6 +323,103 @@ START_TEST(test_wrong_parameters)
 }
 END_TEST
 
+/* Values that are no ciphertext or signature at all: 0, n, 2^(8k)-1, and
+ * the wrong length (empty, k+1).  Decryption says DECRYPT (never RANGE: one
+ * code for every failure), verification says VERIFY. */
+START_TEST(test_out_of_range_ciphertext_and_signature)
+{
+    const struct rlab_backend *be = tu_backend(0);
+    rlab_key *priv = tu_key(be, BITS, 0), *pub = tu_pubkey(be, BITS, 0);
+    struct rlab_op_query qc = {.op = RLAB_OP_TO_COMPONENTS};
+    uint8_t n[MAXK + 1] = {0}, in[MAXK + 1], out[MAXK], dig[32];
+    int have_n = 0;
+    tu_rand(dig, sizeof dig);
+    if (priv != NULL && rlab_backend_check(be, &qc) == NULL) {
+        struct rlab_components c = {0};
+        size_t k = rlab_key_size(priv);
+        if (be->to_components(priv, &c) == RLAB_OK && c.n.len >= k) {
+            memcpy(n, c.n.data + c.n.len - k, k);
+            have_n = 1;
+        }
+        rlab_components_clear(&c);
+    }
+    static const char *const names[5] = {"0", "n", "2^(8k)-1", "empty", "k+1 bytes"};
+    for (int v = 0; v < 5; v++) {
+        if (v == 1 && !have_n)
+            continue;
+        for (int op = 0; op < 4; op++) {
+            static const char *const ops[4] = {"oaep_decrypt", "pkcs1_decrypt", "pss_verify",
+                                               "pkcs1_verify"};
+            const struct rlab_op_query *q[4] = {&q_oaep_dec, &q_v15_dec, &q_pss_verify,
+                                                &q_v15_verify};
+            tu_case("%s negative %u %s of %s -> %s", be->name, BITS, ops[op], names[v],
+                    op < 2 ? "DECRYPT" : "VERIFY");
+            if (priv == NULL || pub == NULL || !tu_need(be, q[op]))
+                continue;
+            size_t k = rlab_key_size(priv), len = k;
+            memset(in, v == 2 ? 0xff : 0, sizeof in);
+            if (v == 1)
+                memcpy(in, n, k);
+            if (v == 3)
+                len = 0;
+            if (v == 4) {
+                tu_rand_below_n(priv, in + 1);
+                in[0] = 0;
+                len = k + 1;
+            }
+            size_t lo;
+            int rc;
+            switch (op) {
+            case 0:
+                rc = oaep_decrypt_into(be, priv, &oaep256, in, len, out, &lo);
+                check_decrypt_failed(rc, out, lo, MAXK, ops[op]);
+                break;
+            case 1:
+                rc = v15_decrypt_into(be, priv, in, len, out, &lo);
+                check_decrypt_failed(rc, out, lo, MAXK, ops[op]);
+                break;
+            case 2:
+                TU_RC(be->pss_verify(pub, &pss256, dig, sizeof dig, in, len), RLAB_ERR_VERIFY,
+                      ops[op]);
+                break;
+            default:
+                TU_RC(be->pkcs1_verify(pub, RLAB_HASH_SHA256, dig, sizeof dig, in, len),
+                      RLAB_ERR_VERIFY, ops[op]);
+                break;
+            }
+        }
+    }
+    tu_test_end();
+}
+END_TEST
+
+/* A digest whose length is not the hash's is a caller error. */
+START_TEST(test_sign_digest_length_mismatch)
+{
+    const struct rlab_backend *be = tu_backend(0);
+    rlab_key *priv = tu_key(be, BITS, 0);
+    uint8_t dig[RLAB_HASH_MAX_LEN], out[MAXK];
+    tu_rand(dig, sizeof dig);
+    const size_t lens[2] = {31, 48};
+    for (int i = 0; i < 2; i++) {
+        tu_case("%s negative %u pss_sign and pkcs1_sign sha256 of a %zu-byte digest -> "
+                "INVALID_ARG",
+                be->name, BITS, lens[i]);
+        if (priv == NULL || !tu_need(be, &q_pss_sign) || !tu_need(be, &q_v15_sign))
+            continue;
+        size_t lo = sizeof out;
+        TU_RC(be->pss_sign(priv, &pss256, NULL, dig, lens[i], out, &lo), RLAB_ERR_INVALID_ARG,
+              "pss_sign");
+        TU_CHECK(lo == 0, "pss_sign: *outlen is %zu after a failure", lo);
+        lo = sizeof out;
+        TU_RC(be->pkcs1_sign(priv, RLAB_HASH_SHA256, dig, lens[i], out, &lo),
+              RLAB_ERR_INVALID_ARG, "pkcs1_sign");
+        TU_CHECK(lo == 0, "pkcs1_sign: *outlen is %zu after a failure", lo);
+    }
+    tu_test_end();
+}
+END_TEST
+
 /* ---- messages too long ------------------------------------------------------------------ */
 
 START_TEST(test_message_too_long)
@@ -359,148 +455,6 @@ START_TEST(test_message_too_long)
         TU_RC(be->pkcs1_encrypt(pub, NULL, msg, rlab_key_size(pub) - 10, ct, &lc),
               RLAB_ERR_MSG_TOO_LONG, "pkcs1_encrypt of k-10 bytes");
         TU_CHECK(lc == 0, "*outlen is %zu after a failure", lc);
-    }
-    tu_test_end();
-}
-END_TEST
-
-/* ---- key files that are not keys -------------------------------------------------------- */
-
-static void check_not_a_key(const struct rlab_backend *be, const char *dir, const char *tag,
-                            const uint8_t *data, size_t len)
-{
-    tu_case("%s negative not-a-key %s (%zu bytes) -> KEY_FORMAT", be->name, tag, len);
-    struct rlab_op_query qi = {.op = RLAB_OP_IMPORT};
-    if (!tu_need(be, &qi))
-        return;
-    rlab_key *k = NULL;
-    TU_RC(rlab_keyfile_parse(be, data, len, &k, NULL, NULL), RLAB_ERR_KEY_FORMAT,
-          "rlab_keyfile_parse");
-    TU_CHECK(k == NULL, "a key came back");
-    rlab_key_free(k);
-    k = NULL;
-    for (int f = 0; f < RLAB_KEYFMT_COUNT; f++) {
-        for (int e = RLAB_ENC_DER; e <= RLAB_ENC_PEM; e++) {
-            char what[64];
-            snprintf(what, sizeof what, "import as %s %s", rlab_keyfmt_name(f),
-                     e ? "pem" : "der");
-            TU_RC(be->import(f, e, data, len, &k), RLAB_ERR_KEY_FORMAT, what);
-            rlab_key_free(k);
-            k = NULL;
-        }
-    }
-    char path[256];
-    snprintf(path, sizeof path, "%s/%s", dir, tag);
-    if (TU_RC(rlab_file_write(path, data, len, 0600, 1), RLAB_OK, "rlab_file_write")) {
-        TU_RC(rlab_keyfile_load(be, path, &k), RLAB_ERR_KEY_FORMAT, "rlab_keyfile_load");
-        rlab_key_free(k);
-        unlink(path);
-    }
-}
-
-START_TEST(test_not_a_key)
-{
-    const struct rlab_backend *be = tu_backend(0);
-    char dir[] = "/tmp/rsalab-neg-XXXXXX";
-    ck_assert_msg(mkdtemp(dir) != NULL, "mkdtemp");
-    uint8_t rnd[1200];
-    tu_rand(rnd, sizeof rnd);
-    rnd[0] = 0x5a; /* not a DER SEQUENCE, not PEM */
-    check_not_a_key(be, dir, "random-1200", rnd, sizeof rnd);
-    check_not_a_key(be, dir, "random-16", rnd, 16);
-    rnd[0] = 0x30; /* looks like a SEQUENCE, contents random */
-    check_not_a_key(be, dir, "random-der-like", rnd, 300);
-    const char *text = "This is a text file.\nIt holds no key at all.\n";
-    check_not_a_key(be, dir, "text", (const uint8_t *)text, strlen(text));
-    const char *bad_pem = "-----BEGIN RSA PRIVATE KEY-----\nbm90IGEga2V5\n"
-                          "-----END RSA PRIVATE KEY-----\n";
-    check_not_a_key(be, dir, "pem-armoured-junk", (const uint8_t *)bad_pem, strlen(bad_pem));
-    check_not_a_key(be, dir, "empty", (const uint8_t *)"", 0);
-    rmdir(dir);
-    tu_test_end();
-}
-END_TEST
-
-/* DER with a trailing byte, and PEM of one format fed to another's import. */
-START_TEST(test_key_encoding_mismatch)
-{
-    const struct rlab_backend *be = tu_backend(0);
-    struct rlab_op_query qe = {.op = RLAB_OP_EXPORT}, qi = {.op = RLAB_OP_IMPORT};
-    for (int f = 0; f < RLAB_KEYFMT_COUNT; f++) {
-        tu_case("%s negative %s der + 1 trailing byte, and as the other formats -> KEY_FORMAT",
-                be->name, rlab_keyfmt_name(f));
-        rlab_key *priv = tu_key(be, BITS, 0);
-        if (priv == NULL || !tu_need(be, &qe) || !tu_need(be, &qi))
-            continue;
-        struct rlab_buf der = RLAB_BUF_INIT, pem = RLAB_BUF_INIT;
-        rlab_key *k = NULL;
-        if (TU_RC(be->export_key(priv, f, RLAB_ENC_DER, &der), RLAB_OK, "export der") &&
-            TU_RC(be->export_key(priv, f, RLAB_ENC_PEM, &pem), RLAB_OK, "export pem")) {
-            uint8_t *longer = malloc(der.len + 1);
-            ck_assert(longer != NULL);
-            memcpy(longer, der.data, der.len);
-            longer[der.len] = 0;
-            TU_RC(be->import(f, RLAB_ENC_DER, longer, der.len + 1, &k), RLAB_ERR_KEY_FORMAT,
-                  "import of der + 1 byte");
-            rlab_key_free(k);
-            k = NULL;
-            free(longer);
-            for (int g = 0; g < RLAB_KEYFMT_COUNT; g++) {
-                if (g == f)
-                    continue;
-                char what[80];
-                snprintf(what, sizeof what, "%s pem imported as %s", rlab_keyfmt_name(f),
-                         rlab_keyfmt_name(g));
-                TU_RC(be->import(g, RLAB_ENC_PEM, pem.data, pem.len, &k), RLAB_ERR_KEY_FORMAT,
-                      what);
-                rlab_key_free(k);
-                k = NULL;
-            }
-        }
-        rlab_buf_clear(&der);
-        rlab_buf_clear(&pem);
-    }
-    tu_test_end();
-}
-END_TEST
-
-START_TEST(test_truncated_key)
-{
-    const struct rlab_backend *be = tu_backend(0);
-    struct rlab_op_query qe = {.op = RLAB_OP_EXPORT}, qi = {.op = RLAB_OP_IMPORT};
-    for (int f = 0; f < RLAB_KEYFMT_COUNT; f++) {
-        for (int e = RLAB_ENC_DER; e <= RLAB_ENC_PEM; e++) {
-            rlab_key *priv = tu_key(be, BITS, 0);
-            struct rlab_buf b = RLAB_BUF_INIT;
-            tu_case("%s negative truncated %s %s", be->name, rlab_keyfmt_name(f),
-                    e ? "pem" : "der");
-            if (priv == NULL || !tu_need(be, &qe) || !tu_need(be, &qi) ||
-                !TU_RC(be->export_key(priv, f, e, &b), RLAB_OK, "export"))
-                continue;
-            /* PEM: inside the BEGIN line, just after it, a third and half of
-             * the body, just before the END line, inside the END line.  DER:
-             * the header alone, a third, a half, all but one byte. */
-            const char *endl = strstr((const char *)b.data, "-----END");
-            size_t end_at = endl ? (size_t)(endl - (const char *)b.data) : b.len / 2;
-            const char *nl = memchr(b.data, '\n', b.len);
-            size_t begin_end = nl ? (size_t)(nl - (const char *)b.data) + 1 : 10;
-            size_t cuts_pem[] = {10, begin_end, b.len / 3, b.len / 2, end_at, b.len - 3};
-            size_t cuts_der[] = {4, b.len / 3, b.len / 2, b.len - 1};
-            size_t *cuts = e ? cuts_pem : cuts_der;
-            size_t ncuts = e ? 6 : 4;
-            for (size_t i = 0; i < ncuts; i++) {
-                tu_case("%s negative %s %s cut to %zu of %zu bytes -> KEY_FORMAT", be->name,
-                        rlab_keyfmt_name(f), e ? "pem" : "der", cuts[i], b.len);
-                rlab_key *k = NULL;
-                TU_RC(be->import(f, e, b.data, cuts[i], &k), RLAB_ERR_KEY_FORMAT, "import");
-                rlab_key_free(k);
-                k = NULL;
-                TU_RC(rlab_keyfile_parse(be, b.data, cuts[i], &k, NULL, NULL),
-                      RLAB_ERR_KEY_FORMAT, "rlab_keyfile_parse");
-                rlab_key_free(k);
-            }
-            rlab_buf_clear(&b);
-        }
     }
     tu_test_end();
 }
@@ -646,12 +600,11 @@ int main(int argc, char **argv)
     tcase_add_test(tc, test_flipped_ciphertext_bit);
     tcase_add_test(tc, test_flipped_signature_bit);
     tcase_add_test(tc, test_wrong_parameters);
+    tcase_add_test(tc, test_out_of_range_ciphertext_and_signature);
+    tcase_add_test(tc, test_sign_digest_length_mismatch);
     tc = tu_tcase(s, "too-long");
     tcase_add_test(tc, test_message_too_long);
-    tc = tu_tcase(s, "key-files");
-    tcase_add_test(tc, test_not_a_key);
-    tcase_add_test(tc, test_key_encoding_mismatch);
-    tcase_add_test(tc, test_truncated_key);
+    negative_key_files_tcase(s);
     tc = tu_tcase(s, "private-needed");
     tcase_add_test(tc, test_public_key_cannot_decrypt_or_sign);
     tc = tu_tcase(s, "range-and-buffers");

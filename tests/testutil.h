@@ -101,6 +101,8 @@ rlab_key *tu_pubkey(const struct rlab_backend *be, unsigned bits, int slot);
 /* tu_key(origin, bits, slot) imported into backend dst (cached). */
 rlab_key *tu_key_from(const struct rlab_backend *dst, const struct rlab_backend *origin,
                       unsigned bits, int slot);
+/* Free every cached key (tu_run() does it before the registry goes). */
+void tu_keys_free(void);
 /* Move a key to backend dst (an encoding when both can, else components);
  * public_only keeps n and e only.  Returns an rlab_err code. */
 int tu_key_copy(const struct rlab_backend *dst, const rlab_key *src,

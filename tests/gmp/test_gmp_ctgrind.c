@@ -1,0 +1,189 @@
+/*
+ * ctgrind: no branch and no memory index of the gmp backend's private
+ * operation and of its OAEP and PKCS #1 v1.5 decoders depends on a secret.
+ *
+ * Run under valgrind memcheck (ctest: `valgrind --error-exitcode=1`).  The
+ * key's secret limbs are marked undefined, so is every value computed from
+ * them; memcheck then reports any conditional jump or memory address that
+ * depends on them ("Conditional jump or move depends on uninitialised
+ * value(s)", "Use of uninitialised value"), and the run fails.  Results are
+ * marked defined again only where the API hands them to the caller (a
+ * return code, an output length, output bytes) and before this test looks
+ * at them.
+ *
+ * What stays defined, because GMP 6.2's mpn_sec_* functions treat it as
+ * public (gmp_internal.h): the top limb of p and q (mpn_sec_div_r normalises
+ * the divisor by its leading zeros and looks up an approximate inverse of
+ * its top bits) and the low byte of p and q (mpn_sec_powm's binvert_limb
+ * table).  The keys (1024 and 2048 bits, generated here) have primes of a
+ * whole number of limbs, so the normalisation never pulls in bits of a
+ * second limb.
+ *
+ * Outside valgrind the test cannot see anything and exits 77 (skipped).
+ * A positive control checks that the private operation's output is indeed
+ * undefined before it is released, i.e. that the marking reaches it.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <valgrind/memcheck.h>
+
+#include "backends/backend.h"
+#include "backends/gmp/gmp_internal.h"
+#include "backends/gmp/gmp_pad.h"
+#include "core/errors.h"
+
+static int failures;
+
+#define CHECK(cond, ...)                                                                \
+    do {                                                                                \
+        if (!(cond)) {                                                                  \
+            printf("FAIL %s:%d: ", __FILE__, __LINE__);                                 \
+            printf(__VA_ARGS__);                                                        \
+            printf("\n");                                                               \
+            failures++;                                                                 \
+        }                                                                               \
+    } while (0)
+
+static void secret(const void *p, size_t len)
+{
+    VALGRIND_MAKE_MEM_UNDEFINED(p, len);
+}
+
+static void public(const void *p, size_t len)
+{
+    VALGRIND_MAKE_MEM_DEFINED(p, len);
+}
+
+/* Mark every secret of the key undefined but what GMP treats as public. */
+static void mark_key(const struct rlab_gmp_key *k)
+{
+    size_t lb = sizeof(mp_limb_t);
+    secret(k->d, (size_t)k->nn * lb);
+    secret(k->dp, (size_t)k->pn * lb);
+    secret(k->dq, (size_t)k->qn * lb);
+    secret(k->qinv, (size_t)k->pn * lb);
+    secret(k->p, (size_t)k->pn * lb);
+    secret(k->q, (size_t)k->qn * lb);
+    /* the low byte and the top limb: little-endian limbs, byte 0 is the
+     * lowest */
+    public(k->p, 1);
+    public(k->q, 1);
+    public(k->p + k->pn - 1, lb);
+    public(k->q + k->qn - 1, lb);
+}
+
+/* 1 when some bit of p[0..len) is undefined (memcheck's V bits). */
+static int any_undefined(const void *p, size_t len)
+{
+    static uint8_t vbits[RLAB_GMP_MAX_BITS / 8];
+    if (VALGRIND_GET_VBITS(p, vbits, len) != 1)
+        return 0;
+    for (size_t i = 0; i < len; i++)
+        if (vbits[i] != 0)
+            return 1;
+    return 0;
+}
+
+static int zero_rng(void *ctx, uint8_t *out, size_t len)
+{
+    (void)ctx;
+    for (size_t i = 0; i < len; i++)
+        out[i] = (uint8_t)(0x5a ^ i);
+    return RLAB_OK;
+}
+
+/* One key size: private operations (crossing a refresh of the blinding
+ * factors), then OAEP and v1.5 decoding of their results, good and bad. */
+static void run(unsigned bits)
+{
+    const struct rlab_backend *be = &rlab_backend_gmp;
+    rlab_key *key = NULL;
+    if (be->keygen(bits, 65537, NULL, &key) != RLAB_OK) {
+        CHECK(0, "keygen %u: %s", bits, rlab_error_detail());
+        return;
+    }
+    const struct rlab_gmp_key *k = rlab_gmp_key_of(key);
+    CHECK(k->pbits % GMP_NUMB_BITS == 0 && k->qbits % GMP_NUMB_BITS == 0,
+          "primes of whole limbs expected");
+    size_t kl = k->k, l;
+    uint8_t msg[32], ct[RLAB_GMP_MAX_BITS / 8], em[RLAB_GMP_MAX_BITS / 8];
+    uint8_t out[RLAB_GMP_MAX_BITS / 8];
+    for (size_t i = 0; i < sizeof msg; i++)
+        msg[i] = (uint8_t)(3 * i + 1);
+    struct rlab_rng rng = {zero_rng, NULL};
+    struct rlab_oaep_params op = {RLAB_HASH_SHA256, RLAB_HASH_SHA256, NULL, 0};
+    struct rlab_oaep_params wrong = {RLAB_HASH_SHA256, RLAB_HASH_SHA1, NULL, 0};
+
+    mark_key(k);
+
+    /* private operations, blinding refresh included */
+    l = kl;
+    CHECK(be->oaep_encrypt(key, &op, &rng, msg, sizeof msg, ct, &l) == RLAB_OK, "encrypt");
+    for (unsigned i = 0; i < RLAB_GMP_BLIND_REFRESH + 2; i++) {
+        int rc = rlab_gmp_rsa_private(k, ct, em);
+        if (i == 0)
+            CHECK(any_undefined(em, kl), "the marking does not reach the result");
+        public(&rc, sizeof rc);
+        CHECK(rc == RLAB_OK, "private operation %u: %s", i, rlab_errname(rc));
+    }
+
+    /* OAEP decoding of the (undefined) block: right and wrong parameters */
+    secret(em, kl);
+    l = sizeof out;
+    int rc = rlab_gmp_oaep_decode(&op, em, kl, out, &l);
+    public(&rc, sizeof rc);
+    public(&l, sizeof l);
+    public(out, sizeof out);
+    CHECK(rc == RLAB_OK && l == sizeof msg && memcmp(out, msg, l) == 0, "OAEP decode");
+    secret(em, kl);
+    l = sizeof out;
+    rc = rlab_gmp_oaep_decode(&wrong, em, kl, out, &l);
+    public(&rc, sizeof rc);
+    public(&l, sizeof l);
+    CHECK(rc == RLAB_ERR_DECRYPT && l == 0, "OAEP decode with the wrong MGF1 hash");
+
+    /* PKCS #1 v1.5 decoding, good and (the same block, as v1.5) bad */
+    l = kl;
+    CHECK(be->pkcs1_encrypt(key, &rng, msg, sizeof msg, ct, &l) == RLAB_OK, "v1.5 encrypt");
+    rc = rlab_gmp_rsa_private(k, ct, em);
+    public(&rc, sizeof rc);
+    CHECK(rc == RLAB_OK, "private operation");
+    secret(em, kl);
+    l = sizeof out;
+    rc = rlab_gmp_pkcs1_enc_decode(em, kl, out, &l);
+    public(&rc, sizeof rc);
+    public(&l, sizeof l);
+    public(out, sizeof out);
+    CHECK(rc == RLAB_OK && l == sizeof msg && memcmp(out, msg, l) == 0, "v1.5 decode");
+    l = kl;
+    CHECK(be->oaep_encrypt(key, &op, &rng, msg, sizeof msg, ct, &l) == RLAB_OK, "encrypt");
+    rc = rlab_gmp_rsa_private(k, ct, em);
+    public(&rc, sizeof rc);
+    secret(em, kl);
+    l = sizeof out;
+    rc = rlab_gmp_pkcs1_enc_decode(em, kl, out, &l);
+    public(&rc, sizeof rc);
+    public(&l, sizeof l);
+    CHECK(rc == RLAB_ERR_DECRYPT && l == 0, "v1.5 decode of an OAEP block");
+
+    rlab_key_free(key);
+}
+
+int main(void)
+{
+    if (!RUNNING_ON_VALGRIND) {
+        printf("gmp.ctgrind: not under valgrind, nothing to see: skipped\n");
+        return 77;
+    }
+    rlab_registry_init();
+    if (rlab_backend_find("gmp") != &rlab_backend_gmp) {
+        printf("gmp.ctgrind: the gmp backend is not in the registry\n");
+        return 1;
+    }
+    run(1024);
+    run(2048);
+    printf("gmp.ctgrind: %s\n", failures == 0 ? "passed" : "FAILED");
+    return failures == 0 ? 0 : 1;
+}
