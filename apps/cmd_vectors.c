@@ -149,8 +149,8 @@ static int select_entries(const struct run *o, const struct rlab_vec_catalogue *
         int rc = rlab_vec_entry_for(o->files[i], o->vector_dir, o->wycheproof_dir,
                                     &sel->v[sel->n]);
         if (rc == RLAB_ERR_NOT_FOUND)
-            return rlab_app_usage_error(cmd, "'%s' is not a known vector file "
-                                        "(see 'rsalab vectors --list')", o->files[i]);
+            return rlab_app_usage_error(cmd, "'%s' is not a known vector file; "
+                                        "'rsalab vectors --list' lists them", o->files[i]);
         if (rc != RLAB_OK)
             return rlab_app_error(cmd, o->files[i], rc);
         struct rlab_vec_entry *e = &sel->v[sel->n++];

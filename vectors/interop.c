@@ -13,7 +13,6 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "core/ct.h"
 #include "interop_int.h"
 #include "vec_int.h"
 

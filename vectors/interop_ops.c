@@ -9,7 +9,6 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "core/ct.h"
 #include "interop_int.h"
 #include "vec_int.h"
 

@@ -219,8 +219,21 @@ static int wycheproof_file(struct rlab_vec_catalogue *c, const char *path)
     return e->not_run != NULL ? RLAB_OK : RLAB_ERR_NOMEM;
 }
 
+static int is_dir(const char *p);
+
 static int wycheproof_dir(struct rlab_vec_catalogue *c, const char *dir)
 {
+    /* A whole checkout: its vector folder (v1 names first). */
+    char *v1 = join(dir, "testvectors_v1"), *v0 = join(dir, "testvectors");
+    if (v1 == NULL || v0 == NULL) {
+        free(v1);
+        free(v0);
+        return RLAB_ERR_NOMEM;
+    }
+    if (is_dir(v1))
+        dir = v1;
+    else if (is_dir(v0))
+        dir = v0;
     char **names;
     size_t n;
     int rc = list_dir(dir, ".json", &names, &n);
@@ -230,6 +243,8 @@ static int wycheproof_dir(struct rlab_vec_catalogue *c, const char *dir)
         free(path);
     }
     free_list(names, n);
+    free(v1);
+    free(v0);
     return rc;
 }
 
@@ -294,12 +309,37 @@ static int copy_entry(const struct rlab_vec_entry *src, struct rlab_vec_entry *d
     return RLAB_OK;
 }
 
+/* A Wycheproof file by path: classified on its own, no folder scan. */
+static int wycheproof_one(const char *path, struct rlab_vec_entry *out)
+{
+    struct rlab_vec_catalogue one = {0};
+    int rc = wycheproof_file(&one, path);
+    if (rc == RLAB_OK && one.n == 1) {
+        *out = one.v[0];
+        free(one.v);
+        return RLAB_OK;
+    }
+    rlab_vec_catalogue_free(&one);
+    return rc == RLAB_OK ? RLAB_ERR_NOT_FOUND : rc;
+}
+
+static int ends_with(const char *s, const char *suffix)
+{
+    size_t l = strlen(s), n = strlen(suffix);
+    return l > n && strcmp(s + l - n, suffix) == 0;
+}
+
 int rlab_vec_entry_for(const char *file, const char *vector_dir,
                        const char *wycheproof_dir_path, struct rlab_vec_entry *out)
 {
     memset(out, 0, sizeof *out);
+    struct stat st;
+    int exists = stat(file, &st) == 0 && S_ISREG(st.st_mode);
+    if (exists && ends_with(file, ".json"))
+        return wycheproof_one(file, out);
+
     struct rlab_vec_catalogue cat;
-    int rc = rlab_vec_discover(vector_dir, wycheproof_dir_path, &cat);
+    int rc = rlab_vec_discover(vector_dir, NULL, &cat);
     if (rc != RLAB_OK)
         return rc;
     rc = RLAB_ERR_NOT_FOUND;
@@ -315,15 +355,13 @@ int rlab_vec_entry_for(const char *file, const char *vector_dir,
     }
     /* A copy of a catalogue file elsewhere: known by its name, read from
      * the path given. */
-    struct stat st;
-    if (rc == RLAB_ERR_NOT_FOUND && stat(file, &st) == 0 && S_ISREG(st.st_mode)) {
+    if (rc == RLAB_ERR_NOT_FOUND && exists) {
         const char *base = strrchr(file, '/');
         base = base != NULL ? base + 1 : file;
         for (size_t i = 0; i < cat.n; i++) {
             const struct rlab_vec_entry *e = &cat.v[i];
             size_t nl = strlen(e->name);
-            if (e->fmt == RLAB_VEC_FMT_WYCHEPROOF || strncmp(base, e->name, nl) != 0 ||
-                base[nl] != '.')
+            if (strncmp(base, e->name, nl) != 0 || base[nl] != '.')
                 continue;
             if ((rc = copy_entry(e, out)) == RLAB_OK) {
                 free(out->path);
@@ -337,21 +375,23 @@ int rlab_vec_entry_for(const char *file, const char *vector_dir,
             break;
         }
     }
-    /* A Wycheproof file outside the Wycheproof folder. */
-    size_t l = strlen(file);
-    if (rc == RLAB_ERR_NOT_FOUND && l > 5 && strcmp(file + l - 5, ".json") == 0) {
-        struct rlab_vec_catalogue one = {0};
-        rc = wycheproof_file(&one, file);
-        if (rc == RLAB_OK && one.n == 1) {
-            *out = one.v[0];
-            free(one.v);
-        } else {
-            rlab_vec_catalogue_free(&one);
-            if (rc == RLAB_OK)
-                rc = RLAB_ERR_NOT_FOUND;
-        }
-    }
     rlab_vec_catalogue_free(&cat);
+    /* A Wycheproof file by name: "rsa_pss_..._test" or "wycheproof.rsa_...". */
+    if (rc == RLAB_ERR_NOT_FOUND && wycheproof_dir_path != NULL) {
+        const char *name = strncmp(file, "wycheproof.", 11) == 0 ? file + 11 : file;
+        struct rlab_vec_catalogue wp = {0};
+        if ((rc = wycheproof_dir(&wp, wycheproof_dir_path)) != RLAB_OK) {
+            rlab_vec_catalogue_free(&wp);
+            return rc;
+        }
+        rc = RLAB_ERR_NOT_FOUND;
+        for (size_t i = 0; i < wp.n; i++)
+            if (wp.v[i].fmt == RLAB_VEC_FMT_WYCHEPROOF && strcmp(wp.v[i].name, name) == 0) {
+                rc = copy_entry(&wp.v[i], out);
+                break;
+            }
+        rlab_vec_catalogue_free(&wp);
+    }
     return rc;
 }
 
@@ -404,6 +444,5 @@ const char *rlab_vec_default_wycheproof_dir(void)
     if (is_dir(RLAB_WYCHEPROOF_DIR_DEFAULT))
         return RLAB_WYCHEPROOF_DIR_DEFAULT;
 #endif
-    (void)is_dir;
     return NULL;
 }

@@ -8,7 +8,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "core/ct.h"
 #include "core/hexutil.h"
 #include "vec_int.h"
 
