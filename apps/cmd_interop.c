@@ -153,7 +153,7 @@ int rlab_cmd_interop(int argc, char **argv)
         case RLAB_OPT_POSITIONAL:
             return rlab_app_usage_error(cmd, "unexpected argument '%s'", p.arg);
         case OPT_BITS:
-            if ((st = rlab_opt_ulong(cmd, "--bits", p.arg, 1024, 16384, &bits)) != 0)
+            if ((st = rlab_opt_ulong(cmd, "bits", p.arg, 1024, 16384, &bits)) != 0)
                 return st;
             break;
         case OPT_FULL: full = 1; break;

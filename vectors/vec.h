@@ -87,10 +87,11 @@ int rlab_vec_discover(const char *vector_dir, const char *wycheproof_dir,
                       struct rlab_vec_catalogue *out);
 
 /*
- * The entry for one file given on the command line: a path (absolute, or
- * relative to the current directory, vector_dir or wycheproof_dir) or a
- * catalogue stem ("SigVer15_186-3").  RLAB_ERR_NOT_FOUND when it is no known
- * vector file.
+ * The entry for one file given on the command line: a catalogue name
+ * ("SigVer15_186-3"), "source.name" ("wycheproof.rsa_pkcs1_2048_test", looked
+ * up in wycheproof_dir), the path of a catalogue file, the path of a copy of
+ * one (recognised by its file name), or the path of a Wycheproof JSON file.
+ * RLAB_ERR_NOT_FOUND when it is none of these.
  */
 int rlab_vec_entry_for(const char *file, const char *vector_dir,
                        const char *wycheproof_dir, struct rlab_vec_entry *out);

@@ -61,7 +61,7 @@ static int gmp_keygen_slot(unsigned bits, unsigned long e, const struct rlab_rng
     return rlab_gmp_keygen(bits, e, rng, out);
 }
 
-static int gmp_import(rlab_keyfmt fmt, rlab_encoding enc, const uint8_t *in, size_t len,
+static int gmp_import_slot(rlab_keyfmt fmt, rlab_encoding enc, const uint8_t *in, size_t len,
                       rlab_key **out)
 {
     if (out == NULL)
@@ -76,7 +76,7 @@ static int gmp_import(rlab_keyfmt fmt, rlab_encoding enc, const uint8_t *in, siz
     return rc;
 }
 
-static int gmp_export(const rlab_key *key, rlab_keyfmt fmt, rlab_encoding enc,
+static int gmp_export_slot(const rlab_key *key, rlab_keyfmt fmt, rlab_encoding enc,
                       struct rlab_buf *out)
 {
     if (out == NULL || rlab_gmp_key_of(key) == NULL)
@@ -429,8 +429,8 @@ const struct rlab_backend rlab_backend_gmp = {
     .keygen = gmp_keygen_slot,
     .from_components = rlab_gmp_key_from_components,
     .to_components = rlab_gmp_key_to_components,
-    .import = gmp_import,
-    .export_key = gmp_export,
+    .import = gmp_import_slot,
+    .export_key = gmp_export_slot,
     .key_free = rlab_gmp_key_free,
 
     .oaep_encrypt = gmp_oaep_encrypt,

@@ -108,7 +108,7 @@ struct gmp_gen {
     mp_size_t pn;       /* its limbs */
     mp_limb_t e;
     mp_limb_t *tp;      /* mpn_sec_* scratch */
-    mp_limb_t *t;       /* 4 pn + 2 limbs of temporaries */
+    mp_limb_t *t;       /* 7 pn + 2 limbs: Miller-Rabin (6 pn), window start */
     uint32_t *res;      /* residues of the window start */
     uint8_t *sieve;     /* GMP_WINDOW flags */
     unsigned long tried;
