@@ -201,6 +201,25 @@ void rlab_vec_report_markdown(FILE *f, const struct rlab_vec_report *rep)
         fprintf(f, " and Wycheproof JSON from `%s`", rep->wycheproof_dir);
     fprintf(f, ". Checks per file: passed, failed, skipped (reasons below each table), "
                "acceptable (accepted/rejected). See docs/VECTORS.md.\n");
+    fprintf(f, "\n| backend | files run | n/a | checks | passed | failed | skipped | acceptable |\n"
+               "|---|---:|---:|---:|---:|---:|---:|---:|\n");
+    for (size_t b = 0; b < rep->n_backends; b++) {
+        struct rlab_vec_tally sum = {0};
+        size_t run = 0, na = 0, errors = 0;
+        for (size_t i = 0; i < rep->n_results; i++) {
+            const struct rlab_vec_result *r = &rep->results[i];
+            if (r->be != rep->backends[b])
+                continue;
+            na += r->na_reason != NULL;
+            errors += r->error != NULL;
+            run += r->na_reason == NULL && r->error == NULL;
+            tally_add(&sum, &r->total);
+        }
+        char acc[32];
+        acc_str(&sum, acc, sizeof acc);
+        fprintf(f, "| %s | %zu | %zu | %zu | %zu | %zu | %zu | %s |\n", rep->backends[b]->name,
+                run, na, rlab_vec_checks(&sum), sum.passed, sum.failed + errors, sum.skipped, acc);
+    }
     for (size_t b = 0; b < rep->n_backends; b++) {
         const struct rlab_backend *be = rep->backends[b];
         fprintf(f, "\n## %s (%s)\n\n", be->name, version_of(be));
