@@ -168,7 +168,7 @@ void rlab_iop_oaep(const struct rlab_iop_ops *o, struct rlab_iop_cell *c)
                               "-pkeyopt", "rsa_padding_mode:oaep", "-pkeyopt",
                               "rsa_oaep_md:sha256", "-pkeyopt", "rsa_mgf1_md:sha256",
                               "-in", f.data, "-out", f.out, NULL};
-        char e2[280] = "cannot write the ciphertext file";
+        char e2[256] = "cannot write the ciphertext file";
         rc = rlab_iop_write(f.data, ct.data, ct.len);
         if (rc == RLAB_OK && run(o, e2, sizeof e2, argv) != 0)
             rc = RLAB_ERR_DECRYPT;
