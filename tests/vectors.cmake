@@ -93,6 +93,12 @@ foreach(be ${RSALAB_BACKENDS})
     if(NOT EXISTS "${_file}")
       continue()
     endif()
+    # gmp has no AES-GCM by design (the protocol takes the default
+    # provider's), so the GCM files do not apply to it: no entry, rather
+    # than an entry that always reports "Skipped".
+    if(be STREQUAL "gmp" AND _file MATCHES "/ciphers/AES/")
+      continue()
+    endif()
     get_filename_component(_stem "${_file}" NAME_WLE)
     set(_name "vectors.${be}.${_source}.${_stem}")
     add_test(NAME ${_name}
