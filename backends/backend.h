@@ -26,8 +26,17 @@
  *    RLAB_ERR_UNSUPPORTED when rng != NULL.  Blinding of private operations
  *    always uses the backend's own generator, never `rng`.
  *  - Decryption (OAEP, v1.5) returns RLAB_ERR_DECRYPT for every failure of
- *    the ciphertext, whatever check failed, and does so without a
- *    secret-dependent branch where the library allows it.
+ *    the ciphertext, whatever check failed (including a ciphertext that is
+ *    not exactly k bytes), and does so without a secret-dependent branch
+ *    where the library allows it.  The output capacity must be at least the
+ *    longest plaintext the key and padding allow (k - 2*hLen - 2 for OAEP,
+ *    k - 11 for v1.5), else RLAB_ERR_BUFFER_TOO_SMALL — decided from public
+ *    sizes alone, before any private operation, so that this error can never
+ *    depend on the ciphertext.
+ *  - Signing with a salt or DigestInfo too long for the key is
+ *    RLAB_ERR_MSG_TOO_LONG; a digest_len that is not the hash's length, or
+ *    RLAB_PSS_SALT_AUTO when signing, is RLAB_ERR_INVALID_ARG.  A signature
+ *    that is not exactly k bytes fails verification (RLAB_ERR_VERIFY).
  *  - Keys: a key belongs to the backend that made it.  Passing a key of
  *    backend A to a slot of backend B is RLAB_ERR_INVALID_ARG.  Move keys
  *    between backends through components or an encoding.

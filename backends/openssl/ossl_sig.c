@@ -6,7 +6,8 @@
  * Verification answers RLAB_OK or RLAB_ERR_VERIFY for anything wrong with
  * the signature (length, padding, salt length, key); only a bad argument
  * (foreign key, unknown hash, digest of the wrong length) is
- * RLAB_ERR_INVALID_ARG.
+ * RLAB_ERR_INVALID_ARG; a salt too long for the key is RLAB_ERR_MSG_TOO_LONG
+ * when signing, as on every backend.
  */
 #include <string.h>
 
@@ -141,7 +142,7 @@ int rlab_ossl_pss_sign(const rlab_key *k, const struct rlab_pss_params *p,
         return rlab_error_set(RLAB_ERR_INVALID_ARG,
                               "openssl: signing needs an explicit salt length");
     if (!ossl_pss_fits(k, p->hash, p->salt_len))
-        return rlab_error_set(RLAB_ERR_INVALID_ARG,
+        return rlab_error_set(RLAB_ERR_MSG_TOO_LONG,
                               "openssl: salt of %d bytes too long for a %u-bit key with %s",
                               p->salt_len, k->bits, rlab_hash_name(p->hash));
     r.salt = p->salt_len;
