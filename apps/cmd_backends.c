@@ -132,12 +132,10 @@ int rlab_cmd_backends(int argc, char **argv)
     int as_json = 0;
     struct rlab_optparse p;
     rlab_opt_init(&p, cmd, argc, argv, options);
-    for (int id; (id = rlab_opt_next(&p)) != RLAB_OPT_END;) {
+    for (int id; (id = rlab_opt_next_named(&p)) != RLAB_OPT_END;) {
         switch (id) {
         case RLAB_OPT_HELP: usage(stdout); return RLAB_EXIT_OK;
         case RLAB_OPT_ERROR: return RLAB_EXIT_USAGE;
-        case RLAB_OPT_POSITIONAL:
-            return rlab_app_usage_error(cmd, "unexpected argument '%s'", p.arg);
         case OPT_JSON: as_json = 1; break;
         default: return RLAB_EXIT_USAGE;
         }

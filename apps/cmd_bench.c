@@ -147,13 +147,11 @@ int rlab_cmd_bench(int argc, char **argv)
     unsigned long keys = 0;
     struct rlab_optparse p;
     rlab_opt_init(&p, cmd, argc, argv, options);
-    for (int id; (id = rlab_opt_next(&p)) != RLAB_OPT_END;) {
+    for (int id; (id = rlab_opt_next_named(&p)) != RLAB_OPT_END;) {
         int st = RLAB_EXIT_OK;
         switch (id) {
         case RLAB_OPT_HELP: usage(stdout); return RLAB_EXIT_OK;
         case RLAB_OPT_ERROR: return RLAB_EXIT_USAGE;
-        case RLAB_OPT_POSITIONAL:
-            return rlab_app_usage_error(cmd, "unexpected argument '%s'", p.arg);
         case OPT_QUICK: quick = 1; break;
         case OPT_BACKENDS: backends = p.arg; break;
         case OPT_BITS: bits = p.arg; break;
@@ -165,15 +163,13 @@ int rlab_cmd_bench(int argc, char **argv)
         if (st != RLAB_EXIT_OK)
             return st;
     }
-    if (rlab_registry_init() == 0) {
-        fprintf(stderr, "rsalab %s: no usable backend in this build\n", cmd);
-        return RLAB_EXIT_USAGE;
-    }
+    int st = rlab_app_registry(cmd);
+    if (st != RLAB_EXIT_OK)
+        return st;
     struct rlab_bench_config cfg;
     rlab_bench_config_default(&cfg, quick);
     cfg.keys = (unsigned)keys;
     cfg.progress = on_progress;
-    int st = RLAB_EXIT_OK;
     if (backends != NULL)
         st = set_backends(&cfg, backends);
     if (st == RLAB_EXIT_OK && bits != NULL)

@@ -14,24 +14,19 @@
 #include "core/ct.h"
 #include "opts.h"
 
-enum { OPT_BACKEND = 1, OPT_KEY, OPT_PADDING, OPT_HASH, OPT_MGF1, OPT_LABEL,
-       OPT_IN, OPT_OUT };
+enum { OPT_LABEL = RLAB_OPT_RSA_NEXT };
 
 static const struct rlab_opt options[] = {
-    {"backend", 1, OPT_BACKEND}, {"key", 1, OPT_KEY},
-    {"padding", 1, OPT_PADDING}, {"hash", 1, OPT_HASH},
-    {"mgf1-hash", 1, OPT_MGF1},  {"label", 1, OPT_LABEL},
-    {"in", 1, OPT_IN},           {"out", 1, OPT_OUT},
+    RLAB_APP_RSA_OPTS,
+    {"out", 1, RLAB_OPT_OUT},
+    {"label", 1, OPT_LABEL},
     {NULL, 0, 0},
 };
 
 struct crypt_args {
-    const char *cmd;
+    struct rlab_app_rsa_args r; /* r.cmd first: "encrypt" or "decrypt" */
     int decrypt;
-    const char *backend, *key, *in, *out, *label;
-    int pkcs1;
-    rlab_hash hash, mgf1;
-    int hash_set, mgf1_set;
+    const char *label;
 };
 
 static void usage(FILE *f, int decrypt)
@@ -74,52 +69,28 @@ static void usage(FILE *f, int decrypt)
 static int parse(struct crypt_args *a, int argc, char **argv)
 {
     struct rlab_optparse p;
-    rlab_opt_init(&p, a->cmd, argc, argv, options);
-    for (int id; (id = rlab_opt_next(&p)) != RLAB_OPT_END;) {
+    rlab_opt_init(&p, a->r.cmd, argc, argv, options);
+    for (int id; (id = rlab_opt_next_named(&p)) != RLAB_OPT_END;) {
         int st = RLAB_EXIT_OK;
         switch (id) {
         case RLAB_OPT_HELP: usage(stdout, a->decrypt); return RLAB_EXIT_OK;
         case RLAB_OPT_ERROR: return RLAB_EXIT_USAGE;
-        case RLAB_OPT_POSITIONAL:
-            return rlab_app_usage_error(a->cmd, "unexpected argument '%s'", p.arg);
-        case OPT_BACKEND: a->backend = p.arg; break;
-        case OPT_KEY: a->key = p.arg; break;
-        case OPT_IN: a->in = p.arg; break;
-        case OPT_OUT: a->out = p.arg; break;
         case OPT_LABEL: a->label = p.arg; break;
-        case OPT_PADDING:
-            if (strcmp(p.arg, "oaep") == 0)
-                a->pkcs1 = 0;
-            else if (strcmp(p.arg, "pkcs1") == 0)
-                a->pkcs1 = 1;
-            else
-                return rlab_app_usage_error(a->cmd, "--padding: '%s' is not oaep or pkcs1",
-                                            p.arg);
-            break;
-        case OPT_HASH:
-            st = rlab_opt_hash(a->cmd, "hash", p.arg, &a->hash);
-            a->hash_set = 1;
-            break;
-        case OPT_MGF1:
-            st = rlab_opt_hash(a->cmd, "mgf1-hash", p.arg, &a->mgf1);
-            a->mgf1_set = 1;
-            break;
-        default: return RLAB_EXIT_USAGE;
+        default: st = rlab_app_rsa_opt(&a->r, id, p.arg, "oaep"); break;
         }
         if (st != RLAB_EXIT_OK)
             return st;
     }
-    if (a->key == NULL)
-        return rlab_app_usage_error(a->cmd, "--key FILE is required");
-    if (a->pkcs1 && (a->hash_set || a->mgf1_set || a->label != NULL))
-        return rlab_app_usage_error(a->cmd,
+    int st = rlab_app_rsa_done(&a->r);
+    if (st != RLAB_EXIT_OK)
+        return st;
+    if (a->r.pkcs1 && (a->r.hash_set || a->r.mgf1_set || a->label != NULL))
+        return rlab_app_usage_error(a->r.cmd,
                                     "--hash, --mgf1-hash and --label apply to OAEP only");
-    if (!a->mgf1_set)
-        a->mgf1 = a->hash;
     return -1;
 }
 
-static int do_encrypt(const struct crypt_args *a, const rlab_key *k,
+static int do_encrypt(const struct rlab_app_rsa_args *a, const rlab_key *k,
                       const struct rlab_oaep_params *op)
 {
     const struct rlab_backend *be = k->be;
@@ -141,9 +112,7 @@ static int do_encrypt(const struct crypt_args *a, const rlab_key *k,
     if (msg.len > max) {
         rlab_error_set(RLAB_ERR_MSG_TOO_LONG,
                        "a %u-bit key takes at most %zu bytes with %s", k->bits, max, scheme);
-        rlab_app_error(a->cmd, a->in != NULL && strcmp(a->in, "-") != 0 ? a->in
-                                                                      : "standard input",
-                       RLAB_ERR_MSG_TOO_LONG);
+        rlab_app_error(a->cmd, rlab_app_input_name(a->in), RLAB_ERR_MSG_TOO_LONG);
         rlab_buf_clear(&msg);
         return RLAB_EXIT_USAGE;
     }
@@ -155,23 +124,15 @@ static int do_encrypt(const struct crypt_args *a, const rlab_key *k,
         rc = a->pkcs1 ? be->pkcs1_encrypt(k, NULL, msg.data, msg.len, ct, &ct_len)
                       : be->oaep_encrypt(k, op, NULL, msg.data, msg.len, ct, &ct_len);
     rlab_buf_clear(&msg);
-    if (rc != RLAB_OK) {
-        rlab_app_error(a->cmd, "encryption", rc);
-        st = RLAB_EXIT_USAGE;
-    } else
-        st = rlab_app_write(a->cmd, a->out, ct, ct_len, 0644);
+    st = rlab_app_write_result(a->cmd, "encryption", rc, a->out, ct, ct_len, 0644);
     free(ct);
     return st;
 }
 
-static int do_decrypt(const struct crypt_args *a, const rlab_key *k,
+static int do_decrypt(const struct rlab_app_rsa_args *a, const rlab_key *k,
                       const struct rlab_oaep_params *op)
 {
     const struct rlab_backend *be = k->be;
-    if (!k->has_private) {
-        rlab_error_clear();
-        return rlab_app_error(a->cmd, a->key, RLAB_ERR_KEY_NOT_PRIVATE);
-    }
     size_t klen = rlab_key_size(k);
     struct rlab_buf ct = RLAB_BUF_INIT;
     int st = rlab_app_read(a->cmd, a->in, klen, &ct);
@@ -202,42 +163,34 @@ static int do_decrypt(const struct crypt_args *a, const rlab_key *k,
 static int run(int decrypt, int argc, char **argv)
 {
     struct crypt_args a = {
-        .cmd = decrypt ? "decrypt" : "encrypt",
+        .r = {.cmd = decrypt ? "decrypt" : "encrypt", .hash = RLAB_HASH_SHA256},
         .decrypt = decrypt,
-        .hash = RLAB_HASH_SHA256,
     };
     int st = parse(&a, argc, argv);
     if (st >= 0)
         return st;
 
-    const struct rlab_backend *be;
-    st = rlab_app_backend(a.cmd, a.backend, &be);
-    if (st != RLAB_EXIT_OK)
-        return st;
+    const struct rlab_app_rsa_args *r = &a.r;
     struct rlab_op_query q = {
-        .hash = a.pkcs1 ? RLAB_HASH_NONE : a.hash,
-        .mgf1_hash = a.pkcs1 ? RLAB_HASH_NONE : a.mgf1,
+        .hash = r->pkcs1 ? RLAB_HASH_NONE : r->hash,
+        .mgf1_hash = r->pkcs1 ? RLAB_HASH_NONE : r->mgf1,
         .label_len = a.label ? strlen(a.label) : 0,
     };
-    if (a.pkcs1)
+    if (r->pkcs1)
         q.op = decrypt ? RLAB_OP_PKCS1_DECRYPT : RLAB_OP_PKCS1_ENCRYPT;
     else
         q.op = decrypt ? RLAB_OP_OAEP_DECRYPT : RLAB_OP_OAEP_ENCRYPT;
-    st = rlab_app_check(a.cmd, be, &q);
-    if (st != RLAB_EXIT_OK)
-        return st;
-
     rlab_key *k = NULL;
-    st = rlab_app_load_key(a.cmd, be, a.key, &k);
+    st = rlab_app_open_key(r->cmd, r->backend, &q, r->key, decrypt, &k);
     if (st != RLAB_EXIT_OK)
         return st;
     struct rlab_oaep_params op = {
-        .hash = a.hash,
-        .mgf1_hash = a.mgf1,
+        .hash = r->hash,
+        .mgf1_hash = r->mgf1,
         .label = (const uint8_t *)a.label,
         .label_len = q.label_len,
     };
-    st = decrypt ? do_decrypt(&a, k, &op) : do_encrypt(&a, k, &op);
+    st = decrypt ? do_decrypt(r, k, &op) : do_encrypt(r, k, &op);
     rlab_key_free(k);
     return st;
 }

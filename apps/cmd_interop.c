@@ -146,12 +146,10 @@ int rlab_cmd_interop(int argc, char **argv)
     struct rlab_optparse p;
     rlab_opt_init(&p, cmd, argc, argv, options);
     int id, st;
-    while ((id = rlab_opt_next(&p)) != RLAB_OPT_END) {
+    while ((id = rlab_opt_next_named(&p)) != RLAB_OPT_END) {
         switch (id) {
         case RLAB_OPT_HELP: usage(stdout); return RLAB_EXIT_OK;
         case RLAB_OPT_ERROR: return RLAB_EXIT_USAGE;
-        case RLAB_OPT_POSITIONAL:
-            return rlab_app_usage_error(cmd, "unexpected argument '%s'", p.arg);
         case OPT_BITS:
             if ((st = rlab_opt_ulong(cmd, "bits", p.arg, 1024, 16384, &bits)) != 0)
                 return st;

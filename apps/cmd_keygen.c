@@ -60,16 +60,12 @@ static int export_write(const rlab_key *k, rlab_keyfmt fmt, const char *path,
     struct rlab_buf pem = RLAB_BUF_INIT;
     rlab_error_clear();
     int rc = k->be->export_key(k, fmt, RLAB_ENC_PEM, &pem);
-    if (rc != RLAB_OK) {
-        rlab_app_error(cmd, "export", rc);
-        return RLAB_EXIT_USAGE;
-    }
+    if (rc != RLAB_OK)
+        return rlab_app_fail(cmd, "export", rc);
     rc = rlab_file_write(path, pem.data, pem.len, mode, force);
     rlab_buf_clear(&pem);
-    if (rc != RLAB_OK) {
-        rlab_app_error(cmd, rc == RLAB_ERR_EXISTS ? "will not overwrite" : "write", rc);
-        return RLAB_EXIT_USAGE;
-    }
+    if (rc != RLAB_OK)
+        return rlab_app_fail(cmd, rc == RLAB_ERR_EXISTS ? "will not overwrite" : "write", rc);
     return RLAB_EXIT_OK;
 }
 
@@ -94,8 +90,7 @@ static int generate(const struct rlab_backend *be, unsigned bits,
         for (int i = 0; i < 2; i++) {
             if (lstat(paths[i], &sb) == 0) {
                 rlab_error_set(RLAB_ERR_EXISTS, "nothing written; --force replaces it");
-                rlab_app_error(cmd, paths[i], RLAB_ERR_EXISTS);
-                return RLAB_EXIT_USAGE;
+                return rlab_app_fail(cmd, paths[i], RLAB_ERR_EXISTS);
             }
         }
     }
@@ -103,10 +98,8 @@ static int generate(const struct rlab_backend *be, unsigned bits,
     rlab_key *k = NULL;
     rlab_error_clear();
     int rc = be->keygen(bits, e, NULL, &k);
-    if (rc != RLAB_OK) {
-        rlab_app_error(cmd, "key generation", rc);
-        return RLAB_EXIT_USAGE;
-    }
+    if (rc != RLAB_OK)
+        return rlab_app_fail(cmd, "key generation", rc);
     st = export_write(k, RLAB_KEYFMT_PKCS8, priv_path, 0600, force);
     if (st == RLAB_EXIT_OK) {
         st = export_write(k, RLAB_KEYFMT_SPKI, pub_path, 0644, force);
@@ -126,13 +119,11 @@ int rlab_cmd_keygen(int argc, char **argv)
     int force = 0;
     struct rlab_optparse p;
     rlab_opt_init(&p, cmd, argc, argv, options);
-    for (int id; (id = rlab_opt_next(&p)) != RLAB_OPT_END;) {
+    for (int id; (id = rlab_opt_next_named(&p)) != RLAB_OPT_END;) {
         int st = RLAB_EXIT_OK;
         switch (id) {
         case RLAB_OPT_HELP: usage(stdout); return RLAB_EXIT_OK;
         case RLAB_OPT_ERROR: return RLAB_EXIT_USAGE;
-        case RLAB_OPT_POSITIONAL:
-            return rlab_app_usage_error(cmd, "unexpected argument '%s'", p.arg);
         case OPT_BACKEND: backend = p.arg; break;
         case OPT_BITS: st = rlab_opt_ulong(cmd, "bits", p.arg, 1024, 16384, &bits); break;
         case OPT_E: st = rlab_opt_ulong(cmd, "e", p.arg, 3, 0xffffffffUL, &e); break;

@@ -9,28 +9,21 @@
 #include "core/ct.h"
 #include "opts.h"
 
-enum { OPT_BACKEND = 1, OPT_KEY, OPT_PADDING, OPT_HASH, OPT_MGF1, OPT_SALT,
-       OPT_IN, OPT_OUT, OPT_SIG };
+enum { OPT_SALT = RLAB_OPT_RSA_NEXT, OPT_SIG };
 
 static const struct rlab_opt sign_options[] = {
-    {"backend", 1, OPT_BACKEND}, {"key", 1, OPT_KEY},    {"padding", 1, OPT_PADDING},
-    {"hash", 1, OPT_HASH},       {"mgf1-hash", 1, OPT_MGF1}, {"salt-len", 1, OPT_SALT},
-    {"in", 1, OPT_IN},           {"out", 1, OPT_OUT},    {NULL, 0, 0},
+    RLAB_APP_RSA_OPTS, {"salt-len", 1, OPT_SALT}, {"out", 1, RLAB_OPT_OUT}, {NULL, 0, 0},
 };
 
 static const struct rlab_opt verify_options[] = {
-    {"backend", 1, OPT_BACKEND}, {"key", 1, OPT_KEY},    {"padding", 1, OPT_PADDING},
-    {"hash", 1, OPT_HASH},       {"mgf1-hash", 1, OPT_MGF1}, {"salt-len", 1, OPT_SALT},
-    {"in", 1, OPT_IN},           {"sig", 1, OPT_SIG},    {NULL, 0, 0},
+    RLAB_APP_RSA_OPTS, {"salt-len", 1, OPT_SALT}, {"sig", 1, OPT_SIG}, {NULL, 0, 0},
 };
 
 struct sign_args {
-    const char *cmd;
+    struct rlab_app_rsa_args r; /* r.cmd first: "sign" or "verify" */
     int verify;
-    const char *backend, *key, *in, *out, *sig;
-    int pkcs1;
-    rlab_hash hash, mgf1;
-    int mgf1_set, salt_set;
+    const char *sig;
+    int salt_set;
     int salt_len;
 };
 
@@ -77,12 +70,12 @@ static int parse_salt(struct sign_args *a, const char *text)
     a->salt_set = 1;
     if (strcmp(text, "auto") == 0) {
         if (!a->verify)
-            return rlab_app_usage_error(a->cmd, "--salt-len auto is for verify only");
+            return rlab_app_usage_error(a->r.cmd, "--salt-len auto is for verify only");
         a->salt_len = RLAB_PSS_SALT_AUTO;
         return RLAB_EXIT_OK;
     }
     unsigned long v;
-    int st = rlab_opt_ulong(a->cmd, "salt-len", text, 0, 2048, &v);
+    int st = rlab_opt_ulong(a->r.cmd, "salt-len", text, 0, 2048, &v);
     a->salt_len = (int)v;
     return st;
 }
@@ -91,74 +84,49 @@ static int parse_salt(struct sign_args *a, const char *text)
 static int parse(struct sign_args *a, int argc, char **argv)
 {
     struct rlab_optparse p;
-    rlab_opt_init(&p, a->cmd, argc, argv, a->verify ? verify_options : sign_options);
-    for (int id; (id = rlab_opt_next(&p)) != RLAB_OPT_END;) {
+    struct rlab_app_rsa_args *r = &a->r;
+    rlab_opt_init(&p, r->cmd, argc, argv, a->verify ? verify_options : sign_options);
+    for (int id; (id = rlab_opt_next_named(&p)) != RLAB_OPT_END;) {
         int st = RLAB_EXIT_OK;
         switch (id) {
         case RLAB_OPT_HELP: usage(stdout, a->verify); return RLAB_EXIT_OK;
         case RLAB_OPT_ERROR: return RLAB_EXIT_USAGE;
-        case RLAB_OPT_POSITIONAL:
-            return rlab_app_usage_error(a->cmd, "unexpected argument '%s'", p.arg);
-        case OPT_BACKEND: a->backend = p.arg; break;
-        case OPT_KEY: a->key = p.arg; break;
-        case OPT_IN: a->in = p.arg; break;
-        case OPT_OUT: a->out = p.arg; break;
         case OPT_SIG: a->sig = p.arg; break;
         case OPT_SALT: st = parse_salt(a, p.arg); break;
-        case OPT_PADDING:
-            if (strcmp(p.arg, "pss") == 0)
-                a->pkcs1 = 0;
-            else if (strcmp(p.arg, "pkcs1") == 0)
-                a->pkcs1 = 1;
-            else
-                return rlab_app_usage_error(a->cmd, "--padding: '%s' is not pss or pkcs1",
-                                            p.arg);
-            break;
-        case OPT_HASH: st = rlab_opt_hash(a->cmd, "hash", p.arg, &a->hash); break;
-        case OPT_MGF1:
-            st = rlab_opt_hash(a->cmd, "mgf1-hash", p.arg, &a->mgf1);
-            a->mgf1_set = 1;
-            break;
-        default: return RLAB_EXIT_USAGE;
+        default: st = rlab_app_rsa_opt(r, id, p.arg, "pss"); break;
         }
         if (st != RLAB_EXIT_OK)
             return st;
     }
-    if (a->key == NULL)
-        return rlab_app_usage_error(a->cmd, "--key FILE is required");
+    int st = rlab_app_rsa_done(r);
+    if (st != RLAB_EXIT_OK)
+        return st;
     if (a->verify && a->sig == NULL)
-        return rlab_app_usage_error(a->cmd, "--sig FILE is required");
-    if (a->verify && strcmp(a->sig, "-") == 0 && (a->in == NULL || strcmp(a->in, "-") == 0))
-        return rlab_app_usage_error(a->cmd, "--sig and --in cannot both be standard input");
-    if (a->pkcs1 && (a->mgf1_set || a->salt_set))
-        return rlab_app_usage_error(a->cmd, "--mgf1-hash and --salt-len apply to PSS only");
-    if (!a->mgf1_set)
-        a->mgf1 = a->hash;
+        return rlab_app_usage_error(r->cmd, "--sig FILE is required");
+    if (a->verify && strcmp(a->sig, "-") == 0 && (r->in == NULL || strcmp(r->in, "-") == 0))
+        return rlab_app_usage_error(r->cmd, "--sig and --in cannot both be standard input");
+    if (r->pkcs1 && (r->mgf1_set || a->salt_set))
+        return rlab_app_usage_error(r->cmd, "--mgf1-hash and --salt-len apply to PSS only");
     if (!a->salt_set)
-        a->salt_len = a->verify ? RLAB_PSS_SALT_AUTO : (int)rlab_hash_len(a->hash);
+        a->salt_len = a->verify ? RLAB_PSS_SALT_AUTO : (int)rlab_hash_len(r->hash);
     return -1;
 }
 
 static int do_sign(const struct sign_args *a, const rlab_key *k,
                    const uint8_t *digest, size_t dlen)
 {
+    const struct rlab_app_rsa_args *r = &a->r;
     const struct rlab_backend *be = k->be;
     size_t klen = rlab_key_size(k), sig_len = klen;
     uint8_t *sig = malloc(klen);
     if (sig == NULL)
-        return rlab_app_error(a->cmd, NULL, RLAB_ERR_NOMEM);
-    struct rlab_pss_params pp = {.hash = a->hash, .mgf1_hash = a->mgf1,
+        return rlab_app_error(r->cmd, NULL, RLAB_ERR_NOMEM);
+    struct rlab_pss_params pp = {.hash = r->hash, .mgf1_hash = r->mgf1,
                                  .salt_len = a->salt_len};
     rlab_error_clear();
-    int rc = a->pkcs1 ? be->pkcs1_sign(k, a->hash, digest, dlen, sig, &sig_len)
+    int rc = r->pkcs1 ? be->pkcs1_sign(k, r->hash, digest, dlen, sig, &sig_len)
                       : be->pss_sign(k, &pp, NULL, digest, dlen, sig, &sig_len);
-    int st;
-    if (rc != RLAB_OK) {
-        rlab_app_error(a->cmd, "signing", rc);
-        st = RLAB_EXIT_USAGE;
-    } else {
-        st = rlab_app_write(a->cmd, a->out, sig, sig_len, 0644);
-    }
+    int st = rlab_app_write_result(r->cmd, "signing", rc, r->out, sig, sig_len, 0644);
     free(sig);
     return st;
 }
@@ -166,14 +134,15 @@ static int do_sign(const struct sign_args *a, const rlab_key *k,
 static int do_verify(const struct sign_args *a, const rlab_key *k,
                      const struct rlab_buf *sig, const uint8_t *digest, size_t dlen)
 {
+    const struct rlab_app_rsa_args *r = &a->r;
     const struct rlab_backend *be = k->be;
-    struct rlab_pss_params pp = {.hash = a->hash, .mgf1_hash = a->mgf1,
+    struct rlab_pss_params pp = {.hash = r->hash, .mgf1_hash = r->mgf1,
                                  .salt_len = a->salt_len};
     int rc = RLAB_ERR_VERIFY;
     rlab_error_clear();
     /* A signature of the wrong length is simply not a valid signature. */
     if (sig->len == rlab_key_size(k))
-        rc = a->pkcs1 ? be->pkcs1_verify(k, a->hash, digest, dlen, sig->data, sig->len)
+        rc = r->pkcs1 ? be->pkcs1_verify(k, r->hash, digest, dlen, sig->data, sig->len)
                       : be->pss_verify(k, &pp, digest, dlen, sig->data, sig->len);
     if (rc == RLAB_OK) {
         printf("signature ok\n");
@@ -183,55 +152,40 @@ static int do_verify(const struct sign_args *a, const rlab_key *k,
         printf("signature invalid\n");
         return RLAB_EXIT_NO;
     }
-    rlab_app_error(a->cmd, "verification", rc);
-    return RLAB_EXIT_USAGE;
+    return rlab_app_fail(r->cmd, "verification", rc);
 }
 
 static int run(int verify, int argc, char **argv)
 {
     struct sign_args a = {
-        .cmd = verify ? "verify" : "sign",
+        .r = {.cmd = verify ? "verify" : "sign", .hash = RLAB_HASH_SHA256},
         .verify = verify,
-        .hash = RLAB_HASH_SHA256,
     };
     int st = parse(&a, argc, argv);
     if (st >= 0)
         return st;
 
-    const struct rlab_backend *be;
-    st = rlab_app_backend(a.cmd, a.backend, &be);
-    if (st != RLAB_EXIT_OK)
-        return st;
-    struct rlab_op_query q = {.hash = a.hash};
-    if (a.pkcs1) {
+    const struct rlab_app_rsa_args *r = &a.r;
+    struct rlab_op_query q = {.hash = r->hash};
+    if (r->pkcs1) {
         q.op = verify ? RLAB_OP_PKCS1_VERIFY : RLAB_OP_PKCS1_SIGN;
     } else {
         q.op = verify ? RLAB_OP_PSS_VERIFY : RLAB_OP_PSS_SIGN;
-        q.mgf1_hash = a.mgf1;
+        q.mgf1_hash = r->mgf1;
         q.salt_len = a.salt_len;
     }
-    st = rlab_app_check(a.cmd, be, &q);
-    if (st != RLAB_EXIT_OK)
-        return st;
-
     rlab_key *k = NULL;
-    st = rlab_app_load_key(a.cmd, be, a.key, &k);
+    st = rlab_app_open_key(r->cmd, r->backend, &q, r->key, !verify, &k);
     if (st != RLAB_EXIT_OK)
         return st;
-    if (!verify && !k->has_private) {
-        rlab_error_clear();
-        st = rlab_app_error(a.cmd, a.key, RLAB_ERR_KEY_NOT_PRIVATE);
-        rlab_key_free(k);
-        return st;
-    }
 
     struct rlab_buf sig = RLAB_BUF_INIT;
     if (verify)
-        st = rlab_app_read(a.cmd, a.sig, rlab_key_size(k), &sig);
+        st = rlab_app_read(r->cmd, a.sig, rlab_key_size(k), &sig);
     uint8_t digest[RLAB_HASH_MAX_LEN];
-    size_t dlen = rlab_hash_len(a.hash);
+    size_t dlen = rlab_hash_len(r->hash);
     if (st == RLAB_EXIT_OK)
-        st = rlab_app_hash_input(a.cmd, be, a.hash, a.in, digest);
+        st = rlab_app_hash_input(r->cmd, k->be, r->hash, r->in, digest);
     if (st == RLAB_EXIT_OK)
         st = verify ? do_verify(&a, k, &sig, digest, dlen) : do_sign(&a, k, digest, dlen);
     rlab_buf_clear(&sig);

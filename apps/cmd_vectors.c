@@ -74,12 +74,10 @@ static int parse(int argc, char **argv, struct run *o)
     struct rlab_optparse p;
     rlab_opt_init(&p, cmd, argc, argv, options);
     int id;
-    while ((id = rlab_opt_next(&p)) != RLAB_OPT_END) {
+    while ((id = rlab_opt_next_named(&p)) != RLAB_OPT_END) {
         switch (id) {
         case RLAB_OPT_HELP: usage(stdout); return -1;
         case RLAB_OPT_ERROR: return RLAB_EXIT_USAGE;
-        case RLAB_OPT_POSITIONAL:
-            return rlab_app_usage_error(cmd, "unexpected argument '%s'", p.arg);
         case OPT_BACKEND: o->backend = p.arg; break;
         case OPT_FILE: {
             const char **v = realloc(o->files, (o->n_files + 1) * sizeof *v);

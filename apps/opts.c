@@ -72,6 +72,15 @@ int rlab_opt_next(struct rlab_optparse *p)
     return RLAB_OPT_ERROR;
 }
 
+int rlab_opt_next_named(struct rlab_optparse *p)
+{
+    int id = rlab_opt_next(p);
+    if (id != RLAB_OPT_POSITIONAL)
+        return id;
+    rlab_app_usage_error(p->cmd, "unexpected argument '%s'", p->arg);
+    return RLAB_OPT_ERROR;
+}
+
 int rlab_opt_ulong(const char *cmd, const char *opt, const char *text,
                    unsigned long min, unsigned long max, unsigned long *out)
 {
@@ -134,7 +143,21 @@ int rlab_app_error(const char *cmd, const char *what, int err)
     return rlab_app_status(err);
 }
 
+int rlab_app_fail(const char *cmd, const char *what, int err)
+{
+    rlab_app_error(cmd, what, err);
+    return RLAB_EXIT_USAGE;
+}
+
 /* ---- backends ---------------------------------------------------------- */
+
+int rlab_app_registry(const char *cmd)
+{
+    if (rlab_registry_init() != 0)
+        return RLAB_EXIT_OK;
+    fprintf(stderr, "rsalab %s: no usable backend in this build\n", cmd);
+    return RLAB_EXIT_USAGE;
+}
 
 void rlab_app_print_backend_names(FILE *f)
 {
@@ -146,10 +169,9 @@ int rlab_app_backend(const char *cmd, const char *name,
                      const struct rlab_backend **out)
 {
     *out = NULL;
-    if (rlab_registry_init() == 0) {
-        fprintf(stderr, "rsalab %s: no usable backend in this build\n", cmd);
-        return RLAB_EXIT_USAGE;
-    }
+    int st = rlab_app_registry(cmd);
+    if (st != RLAB_EXIT_OK)
+        return st;
     if (name == NULL) {
         *out = rlab_backend_find(RLAB_APP_DEFAULT_BACKEND);
         if (*out == NULL)
@@ -202,13 +224,17 @@ int rlab_app_load_key(const char *cmd, const struct rlab_backend *be,
         return RLAB_EXIT_OK;
     /* A key that is not a key is an input error, never "check said no". */
     /* rlab_file_read's detail already names the path. */
-    rlab_app_error(cmd, rc == RLAB_ERR_IO ? "cannot read the key" : path, rc);
-    return RLAB_EXIT_USAGE;
+    return rlab_app_fail(cmd, rc == RLAB_ERR_IO ? "cannot read the key" : path, rc);
 }
 
 static int is_stdio(const char *path)
 {
     return path == NULL || strcmp(path, "-") == 0;
+}
+
+const char *rlab_app_input_name(const char *path)
+{
+    return is_stdio(path) ? "standard input" : path;
 }
 
 int rlab_app_read(const char *cmd, const char *path, size_t max,
@@ -217,7 +243,7 @@ int rlab_app_read(const char *cmd, const char *path, size_t max,
     out->data = NULL;
     out->len = 0;
     FILE *f = is_stdio(path) ? stdin : fopen(path, "rb");
-    const char *shown = is_stdio(path) ? "standard input" : path;
+    const char *shown = rlab_app_input_name(path);
     if (f == NULL) {
         rlab_error_set(RLAB_ERR_IO, "%s", strerror(errno));
         return rlab_app_error(cmd, shown, RLAB_ERR_IO);
@@ -282,11 +308,18 @@ int rlab_app_write(const char *cmd, const char *path, const uint8_t *data,
     }
     rlab_error_clear();
     int rc = rlab_file_write(path, data, len, mode, 1);
-    if (rc != RLAB_OK) {
-        rlab_app_error(cmd, "cannot write output", rc);
-        return RLAB_EXIT_USAGE;
-    }
+    if (rc != RLAB_OK)
+        return rlab_app_fail(cmd, "cannot write output", rc);
     return RLAB_EXIT_OK;
+}
+
+int rlab_app_write_result(const char *cmd, const char *what, int rc,
+                          const char *path, const uint8_t *data, size_t len,
+                          unsigned mode)
+{
+    if (rc != RLAB_OK)
+        return rlab_app_fail(cmd, what, rc);
+    return rlab_app_write(cmd, path, data, len, mode);
 }
 
 int rlab_app_hash_input(const char *cmd, const struct rlab_backend *be,
@@ -299,7 +332,7 @@ int rlab_app_hash_input(const char *cmd, const struct rlab_backend *be,
         return RLAB_EXIT_USAGE;
     }
     FILE *f = is_stdio(path) ? stdin : fopen(path, "rb");
-    const char *shown = is_stdio(path) ? "standard input" : path;
+    const char *shown = rlab_app_input_name(path);
     if (f == NULL) {
         rlab_error_set(RLAB_ERR_IO, "%s", strerror(errno));
         return rlab_app_error(cmd, shown, RLAB_ERR_IO);
@@ -325,13 +358,70 @@ int rlab_app_hash_input(const char *cmd, const struct rlab_backend *be,
     }
     if (rc != RLAB_OK) {
         hp->hash_free(c);
-        rlab_app_error(cmd, "hashing the input", rc);
-        return RLAB_EXIT_USAGE;
+        return rlab_app_fail(cmd, "hashing the input", rc);
     }
     rc = hp->hash_final(c, digest);
-    if (rc != RLAB_OK) {
-        rlab_app_error(cmd, "hashing the input", rc);
-        return RLAB_EXIT_USAGE;
-    }
+    if (rc != RLAB_OK)
+        return rlab_app_fail(cmd, "hashing the input", rc);
     return RLAB_EXIT_OK;
+}
+
+/* ---- encrypt, decrypt, sign, verify ------------------------------------ */
+
+int rlab_app_rsa_opt(struct rlab_app_rsa_args *a, int id, const char *arg,
+                     const char *scheme)
+{
+    switch (id) {
+    case RLAB_OPT_BACKEND: a->backend = arg; return RLAB_EXIT_OK;
+    case RLAB_OPT_KEY: a->key = arg; return RLAB_EXIT_OK;
+    case RLAB_OPT_IN: a->in = arg; return RLAB_EXIT_OK;
+    case RLAB_OPT_OUT: a->out = arg; return RLAB_EXIT_OK;
+    case RLAB_OPT_PADDING:
+        if (strcmp(arg, scheme) == 0)
+            a->pkcs1 = 0;
+        else if (strcmp(arg, "pkcs1") == 0)
+            a->pkcs1 = 1;
+        else
+            return rlab_app_usage_error(a->cmd, "--padding: '%s' is not %s or pkcs1", arg,
+                                        scheme);
+        return RLAB_EXIT_OK;
+    case RLAB_OPT_HASH:
+        a->hash_set = 1;
+        return rlab_opt_hash(a->cmd, "hash", arg, &a->hash);
+    case RLAB_OPT_MGF1:
+        a->mgf1_set = 1;
+        return rlab_opt_hash(a->cmd, "mgf1-hash", arg, &a->mgf1);
+    default: return RLAB_EXIT_USAGE;
+    }
+}
+
+int rlab_app_rsa_done(struct rlab_app_rsa_args *a)
+{
+    if (a->key == NULL)
+        return rlab_app_usage_error(a->cmd, "--key FILE is required");
+    if (!a->mgf1_set)
+        a->mgf1 = a->hash;
+    return RLAB_EXIT_OK;
+}
+
+int rlab_app_open_key(const char *cmd, const char *backend,
+                      const struct rlab_op_query *q, const char *path,
+                      int need_private, rlab_key **out)
+{
+    const struct rlab_backend *be;
+    *out = NULL;
+    int st = rlab_app_backend(cmd, backend, &be);
+    if (st == RLAB_EXIT_OK)
+        st = rlab_app_check(cmd, be, q);
+    if (st == RLAB_EXIT_OK)
+        st = rlab_app_load_key(cmd, be, path, out);
+    if (st != RLAB_EXIT_OK)
+        return st;
+    if (need_private && !(*out)->has_private) {
+        rlab_error_clear();
+        st = rlab_app_error(cmd, path, RLAB_ERR_KEY_NOT_PRIVATE);
+        rlab_key_free(*out);
+        *out = NULL;
+    }
+    return st;
 }

@@ -64,6 +64,9 @@ void rlab_opt_init(struct rlab_optparse *p, const char *cmd, int argc,
                    char **argv, const struct rlab_opt *opts);
 /* The next option's id, or one of the RLAB_OPT_* values above. */
 int rlab_opt_next(struct rlab_optparse *p);
+/* rlab_opt_next() for a command that takes no positional argument: one is
+ * reported ("unexpected argument '...'") and returned as RLAB_OPT_ERROR. */
+int rlab_opt_next_named(struct rlab_optparse *p);
 
 /* Value parsers: 0 on success, else RLAB_EXIT_USAGE after a message naming
  * the option.  Numbers take decimal or 0x-prefixed hex. */
@@ -83,11 +86,19 @@ int rlab_app_usage_error(const char *cmd, const char *fmt, ...)
  * Returns rlab_app_status(err). */
 int rlab_app_error(const char *cmd, const char *what, int err);
 
+/* rlab_app_error(), but always RLAB_EXIT_USAGE: for steps whose failure is
+ * never a "no" from a check (reading a key, writing, generating...). */
+int rlab_app_fail(const char *cmd, const char *what, int err);
+
 /* Exit status for an rlab_err: 0 for RLAB_OK, 1 for RLAB_ERR_VERIFY and
  * RLAB_ERR_DECRYPT (the input was checked and said no), 2 otherwise. */
 int rlab_app_status(int err);
 
 /* ---- backends ---------------------------------------------------------- */
+
+/* rlab_registry_init(); when no backend is usable, says so and returns
+ * RLAB_EXIT_USAGE. */
+int rlab_app_registry(const char *cmd);
 
 /* Look a backend up by name (NULL: RLAB_APP_DEFAULT_BACKEND).  Initialises
  * the registry.  Unknown name: message listing the usable backends. */
@@ -109,6 +120,9 @@ const struct rlab_backend *rlab_app_hash_provider(const struct rlab_backend *be,
 
 /* ---- files ------------------------------------------------------------- */
 
+/* How messages name an input: "standard input" for NULL or "-". */
+const char *rlab_app_input_name(const char *path);
+
 /* rlab_keyfile_load() with the message on failure. */
 int rlab_app_load_key(const char *cmd, const struct rlab_backend *be,
                       const char *path, rlab_key **out);
@@ -129,6 +143,12 @@ int rlab_app_read(const char *cmd, const char *path, size_t max,
 int rlab_app_write(const char *cmd, const char *path, const uint8_t *data,
                    size_t len, unsigned mode);
 
+/* The output step of a command: when rc is an error, "rsalab <cmd>: <what>:
+ * ..." and RLAB_EXIT_USAGE; else rlab_app_write(). */
+int rlab_app_write_result(const char *cmd, const char *what, int rc,
+                          const char *path, const uint8_t *data, size_t len,
+                          unsigned mode);
+
 /*
  * Hash a whole input (path NULL or "-": standard input) in a stream, with
  * bounded memory whatever its size, through rlab_app_hash_provider(be, h).
@@ -136,5 +156,60 @@ int rlab_app_write(const char *cmd, const char *path, const uint8_t *data,
  */
 int rlab_app_hash_input(const char *cmd, const struct rlab_backend *be,
                         rlab_hash h, const char *path, uint8_t *digest);
+
+/* ---- encrypt, decrypt, sign, verify ------------------------------------ */
+
+/*
+ * The options the four RSA operation commands share.  Their ids come first
+ * in each command's table; a command numbers its own from RLAB_OPT_RSA_NEXT.
+ * verify has no --out, so RLAB_APP_RSA_OPTS leaves it out of the shared
+ * table entries.
+ */
+enum {
+    RLAB_OPT_BACKEND = 1,
+    RLAB_OPT_KEY,
+    RLAB_OPT_PADDING,
+    RLAB_OPT_HASH,
+    RLAB_OPT_MGF1,
+    RLAB_OPT_IN,
+    RLAB_OPT_OUT,
+    RLAB_OPT_RSA_NEXT,
+};
+
+#define RLAB_APP_RSA_OPTS                                                     \
+    {"backend", 1, RLAB_OPT_BACKEND}, {"key", 1, RLAB_OPT_KEY},               \
+    {"padding", 1, RLAB_OPT_PADDING}, {"hash", 1, RLAB_OPT_HASH},             \
+    {"mgf1-hash", 1, RLAB_OPT_MGF1},  {"in", 1, RLAB_OPT_IN}
+
+struct rlab_app_rsa_args {
+    const char *cmd;
+    const char *backend, *key, *in, *out;
+    int pkcs1;          /* --padding pkcs1; else the command's own scheme */
+    rlab_hash hash;     /* the caller sets the default */
+    rlab_hash mgf1;     /* default: hash (rlab_app_rsa_done) */
+    int hash_set, mgf1_set;
+};
+
+/*
+ * Take one of the shared options (id and its value); `scheme` is the name
+ * --padding gives the command's own scheme ("oaep", "pss").  Returns 0, or
+ * RLAB_EXIT_USAGE after a message, or for an id that is not shared.
+ */
+int rlab_app_rsa_opt(struct rlab_app_rsa_args *a, int id, const char *arg,
+                     const char *scheme);
+
+/* After the options: --key is required (else usage error); an unset MGF1
+ * hash becomes the hash.  Returns 0 or RLAB_EXIT_USAGE. */
+int rlab_app_rsa_done(struct rlab_app_rsa_args *a);
+
+/*
+ * What every key-using command does first, in this order so that the first
+ * problem is the one reported: find the backend (NULL: the default), ask it
+ * whether it can do q, load the key, and, when need_private, refuse a key
+ * without its private half.  On success *out is the key (caller frees).
+ */
+int rlab_app_open_key(const char *cmd, const char *backend,
+                      const struct rlab_op_query *q, const char *path,
+                      int need_private, rlab_key **out);
 
 #endif

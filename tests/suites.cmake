@@ -14,7 +14,8 @@ rsalab_warnings(rlab_testutil)
 # Per-test timeouts are generous on purpose: they only catch hangs (timing
 # never decides pass/fail), and sanitizer builds are several times slower.
 set(RLAB_SUITES roundtrip keys negative keygen symmetric)
-set(RLAB_SUITE_EXTRA_negative test_negative_keys.c)
+set(RLAB_SUITE_EXTRA_negative test_negative_params.c test_negative_limits.c
+    test_negative_keys.c)
 foreach(suite ${RLAB_SUITES})
   add_executable(suite_${suite} test_${suite}.c ${RLAB_SUITE_EXTRA_${suite}})
   target_link_libraries(suite_${suite} PRIVATE rlab_testutil)

@@ -18,16 +18,6 @@ static const unsigned sizes[] = {1024, 2048, 3072};
 #define NSIZES 3
 #define MAXK 512
 
-static const char *enc_name(int e)
-{
-    return e == RLAB_ENC_PEM ? "pem" : "der";
-}
-
-static int is_private_fmt(int f)
-{
-    return f == RLAB_KEYFMT_PKCS1_PRIV || f == RLAB_KEYFMT_PKCS8;
-}
-
 static int need_both(const struct rlab_backend *a, const struct rlab_op_query *qa,
                      const struct rlab_backend *b, const struct rlab_op_query *qb)
 {
@@ -68,7 +58,7 @@ START_TEST(test_keys_written_by_a_read_by_b)
     for (int f = 0; f < RLAB_KEYFMT_COUNT; f++) {
         for (int e = RLAB_ENC_DER; e <= RLAB_ENC_PEM; e++) {
             tu_case("cross %s->%s %u %s %s: B imports A's, same components, same bytes out",
-                    a->name, b->name, bits, rlab_keyfmt_name(f), enc_name(e));
+                    a->name, b->name, bits, rlab_keyfmt_name(f), tu_enc_name(e));
             rlab_key *ka = tu_key(a, bits, 0);
             if (ka == NULL || !need_both(a, &qe, b, &qi))
                 continue;
@@ -76,7 +66,7 @@ START_TEST(test_keys_written_by_a_read_by_b)
             rlab_key *kb = NULL;
             if (TU_RC(a->export_key(ka, f, e, &wa), RLAB_OK, "A export") &&
                 TU_RC(b->import(f, e, wa.data, wa.len, &kb), RLAB_OK, "B import")) {
-                TU_CHECK(kb->bits == bits && kb->has_private == is_private_fmt(f),
+                TU_CHECK(kb->bits == bits && kb->has_private == tu_is_private_fmt(f),
                          "B's key: bits %u private %d", kb->bits, kb->has_private);
                 check_components_equal(a, ka, b, kb);
                 if (tu_need(b, &qe) && TU_RC(b->export_key(kb, f, e, &wb), RLAB_OK, "B export"))
@@ -102,20 +92,15 @@ START_TEST(test_b_encodings_equal_a)
     for (int f = 0; f < RLAB_KEYFMT_COUNT; f++) {
         for (int e = RLAB_ENC_DER; e <= RLAB_ENC_PEM; e++) {
             tu_case("cross %s->%s %u B's %s %s of A's key == A's", a->name, b->name, bits,
-                    rlab_keyfmt_name(f), enc_name(e));
+                    rlab_keyfmt_name(f), tu_enc_name(e));
             rlab_key *ka = tu_key(a, bits, 0);
             if (ka == NULL || !need_both(a, &qe, b, &qe))
                 continue;
             rlab_key *kb = tu_key_from(b, a, bits, 0);
             if (kb == NULL)
                 continue;
-            struct rlab_buf wa = RLAB_BUF_INIT, wb = RLAB_BUF_INIT;
-            if (TU_RC(a->export_key(ka, f, e, &wa), RLAB_OK, "A export") &&
-                TU_RC(b->export_key(kb, f, e, &wb), RLAB_OK, "B export"))
-                TU_CHECK(tu_bytes_eq(wa.data, wa.len, wb.data, wb.len),
-                         "encodings differ (%zu vs %zu bytes)", wa.len, wb.len);
-            rlab_buf_clear(&wa);
-            rlab_buf_clear(&wb);
+            TU_SAME_EXPORT(a, ka, "A export", b, kb, "B export", (rlab_keyfmt)f,
+                           (rlab_encoding)e, "encodings");
         }
     }
     tu_test_end();

@@ -26,16 +26,6 @@ static const char *const pem_label[RLAB_KEYFMT_COUNT] = {
     [RLAB_KEYFMT_SPKI] = "PUBLIC KEY",
 };
 
-static int is_private_fmt(rlab_keyfmt f)
-{
-    return f == RLAB_KEYFMT_PKCS1_PRIV || f == RLAB_KEYFMT_PKCS8;
-}
-
-static const char *enc_name(rlab_encoding e)
-{
-    return e == RLAB_ENC_PEM ? "pem" : "der";
-}
-
 static int need_io(const struct rlab_backend *be)
 {
     struct rlab_op_query qe = {.op = RLAB_OP_EXPORT}, qi = {.op = RLAB_OP_IMPORT};
@@ -47,7 +37,7 @@ static int need_io(const struct rlab_backend *be)
 static void check_shape(rlab_keyfmt f, rlab_encoding e, const struct rlab_buf *b)
 {
     if (!TU_CHECK(b->len > 0 && b->data != NULL, "empty %s %s encoding",
-                  rlab_keyfmt_name(f), enc_name(e)))
+                  rlab_keyfmt_name(f), tu_enc_name(e)))
         return;
     if (e == RLAB_ENC_DER) {
         TU_CHECK(b->data[0] == 0x30, "DER does not start with a SEQUENCE: %s",
@@ -92,9 +82,9 @@ START_TEST(test_export_import_roundtrip)
     unsigned bits = sizes[_i];
     for (int f = 0; f < RLAB_KEYFMT_COUNT; f++) {
         for (int e = RLAB_ENC_DER; e <= RLAB_ENC_PEM; e++) {
-            for (int from_pub = 0; from_pub <= !is_private_fmt(f); from_pub++) {
+            for (int from_pub = 0; from_pub <= !tu_is_private_fmt(f); from_pub++) {
                 tu_case("%s keys %u export %s %s from the %s key, import, export again",
-                        be->name, bits, rlab_keyfmt_name(f), enc_name(e),
+                        be->name, bits, rlab_keyfmt_name(f), tu_enc_name(e),
                         from_pub ? "public" : "private");
                 if (!need_io(be))
                     continue;
@@ -107,7 +97,7 @@ START_TEST(test_export_import_roundtrip)
                     check_shape(f, e, &b1);
                     if (TU_RC(be->import(f, e, b1.data, b1.len, &k2), RLAB_OK, "import")) {
                         TU_CHECK(k2->bits == bits, "imported key has %u bits", k2->bits);
-                        TU_CHECK(k2->has_private == is_private_fmt(f),
+                        TU_CHECK(k2->has_private == tu_is_private_fmt(f),
                                  "imported key has_private=%d", k2->has_private);
                         TU_CHECK(k2->be == be, "imported key belongs to another backend");
                         if (TU_RC(be->export_key(k2, f, e, &b2), RLAB_OK, "export again"))
@@ -117,9 +107,9 @@ START_TEST(test_export_import_roundtrip)
                     }
                 }
                 struct rlab_op_query qc = {.op = RLAB_OP_TO_COMPONENTS};
-                if (k2 != NULL && tu_case_ok() && is_private_fmt(f)) {
+                if (k2 != NULL && tu_case_ok() && tu_is_private_fmt(f)) {
                     tu_case("%s keys %u components after %s %s import", be->name, bits,
-                            rlab_keyfmt_name(f), enc_name(e));
+                            rlab_keyfmt_name(f), tu_enc_name(e));
                     if (tu_need(be, &qc))
                         check_same_components(be, src, k2, rlab_keyfmt_name(f));
                 }
@@ -200,7 +190,7 @@ START_TEST(test_converted_keys_work)
             rlab_keyfmt f1 = fs[a / 2], f2 = fs[b / 2];
             rlab_encoding e1 = (rlab_encoding)(a % 2), e2 = (rlab_encoding)(b % 2);
             tu_case("%s keys %u %s %s -> %s %s, converted key used", be->name, bits,
-                    rlab_keyfmt_name(f1), enc_name(e1), rlab_keyfmt_name(f2), enc_name(e2));
+                    rlab_keyfmt_name(f1), tu_enc_name(e1), rlab_keyfmt_name(f2), tu_enc_name(e2));
             if (!need_ops(be))
                 continue;
             rlab_key *priv = tu_key(be, bits, 0), *pub = tu_pubkey(be, bits, 0);
@@ -304,20 +294,15 @@ START_TEST(test_public_export_of_private_key)
         rlab_keyfmt f = fs[i / 2];
         rlab_encoding e = (rlab_encoding)(i % 2);
         tu_case("%s keys %u %s %s of a private key == of its public key", be->name, bits,
-                rlab_keyfmt_name(f), enc_name(e));
+                rlab_keyfmt_name(f), tu_enc_name(e));
         struct rlab_op_query qe = {.op = RLAB_OP_EXPORT};
         if (!tu_need(be, &qe))
             continue;
         rlab_key *priv = tu_key(be, bits, 0), *pub = tu_pubkey(be, bits, 0);
         if (priv == NULL || pub == NULL)
             continue;
-        struct rlab_buf a = RLAB_BUF_INIT, b = RLAB_BUF_INIT;
-        if (TU_RC(be->export_key(priv, f, e, &a), RLAB_OK, "export from private") &&
-            TU_RC(be->export_key(pub, f, e, &b), RLAB_OK, "export from public"))
-            TU_CHECK(tu_bytes_eq(a.data, a.len, b.data, b.len),
-                     "public encodings differ (%zu vs %zu bytes)", a.len, b.len);
-        rlab_buf_clear(&a);
-        rlab_buf_clear(&b);
+        TU_SAME_EXPORT(be, priv, "export from private", be, pub, "export from public", f, e,
+                       "public encodings");
     }
     tu_test_end();
 }
@@ -332,7 +317,7 @@ START_TEST(test_private_export_of_public_key)
         rlab_keyfmt f = fs[i / 2];
         rlab_encoding e = (rlab_encoding)(i % 2);
         tu_case("%s keys %u %s %s of a public key -> KEY_NOT_PRIVATE", be->name, bits,
-                rlab_keyfmt_name(f), enc_name(e));
+                rlab_keyfmt_name(f), tu_enc_name(e));
         struct rlab_op_query qe = {.op = RLAB_OP_EXPORT};
         if (!tu_need(be, &qe))
             continue;
@@ -359,7 +344,7 @@ START_TEST(test_keyfile_detects_every_form)
     for (int f = 0; f < RLAB_KEYFMT_COUNT; f++) {
         for (int e = RLAB_ENC_DER; e <= RLAB_ENC_PEM; e++) {
             tu_case("%s keyfile %u detects %s %s", be->name, bits, rlab_keyfmt_name(f),
-                    enc_name(e));
+                    tu_enc_name(e));
             if (!need_io(be))
                 continue;
             rlab_key *priv = tu_key(be, bits, 0);
@@ -373,20 +358,20 @@ START_TEST(test_keyfile_detects_every_form)
                 TU_RC(rlab_keyfile_parse(be, b.data, b.len, &k, &gf, &ge), RLAB_OK,
                       "rlab_keyfile_parse")) {
                 TU_CHECK(gf == (rlab_keyfmt)f, "detected format %s", rlab_keyfmt_name(gf));
-                TU_CHECK(ge == (rlab_encoding)e, "detected encoding %s", enc_name(ge));
-                TU_CHECK(k->has_private == is_private_fmt(f) && k->bits == bits,
+                TU_CHECK(ge == (rlab_encoding)e, "detected encoding %s", tu_enc_name(ge));
+                TU_CHECK(k->has_private == tu_is_private_fmt(f) && k->bits == bits,
                          "parsed key: bits %u priv %d", k->bits, k->has_private);
             }
             rlab_key_free(k);
             k = NULL;
             /* The same through a real file. */
             char path[sizeof dir + 32];
-            snprintf(path, sizeof path, "%s/%s.%s", dir, rlab_keyfmt_name(f), enc_name(e));
+            snprintf(path, sizeof path, "%s/%s.%s", dir, rlab_keyfmt_name(f), tu_enc_name(e));
             if (b.len > 0 && TU_CHECK(have_dir, "mkdtemp failed") &&
                 TU_RC(rlab_file_write(path, b.data, b.len, 0600, 0), RLAB_OK,
                       "rlab_file_write") &&
                 TU_RC(rlab_keyfile_load(be, path, &k), RLAB_OK, "rlab_keyfile_load"))
-                TU_CHECK(k->has_private == is_private_fmt(f), "loaded key priv %d",
+                TU_CHECK(k->has_private == tu_is_private_fmt(f), "loaded key priv %d",
                          k->has_private);
             rlab_key_free(k);
             unlink(path);

@@ -14,8 +14,6 @@
 #include "test_negative.h"
 #include "testutil.h"
 
-#define BITS 2048
-
 /* ---- key files that are not keys -------------------------------------------------------- */
 
 static void check_not_a_key(const struct rlab_backend *be, const char *dir, const char *tag,

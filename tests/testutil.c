@@ -357,3 +357,30 @@ void tu_rand_below_n(const rlab_key *k, uint8_t *out)
     tu_rand(out, len);
     out[0] = 0;
 }
+
+/* ---- key encodings ------------------------------------------------------------ */
+
+const char *tu_enc_name(rlab_encoding e)
+{
+    return e == RLAB_ENC_PEM ? "pem" : "der";
+}
+
+int tu_is_private_fmt(rlab_keyfmt f)
+{
+    return f == RLAB_KEYFMT_PKCS1_PRIV || f == RLAB_KEYFMT_PKCS8;
+}
+
+void tu_same_export_at(const char *file, int line, const struct rlab_backend *ba,
+                       const rlab_key *ka, const char *what_a,
+                       const struct rlab_backend *bb, const rlab_key *kb,
+                       const char *what_b, rlab_keyfmt f, rlab_encoding e,
+                       const char *what)
+{
+    struct rlab_buf wa = RLAB_BUF_INIT, wb = RLAB_BUF_INIT;
+    if (tu_rc_at(file, line, ba->export_key(ka, f, e, &wa), RLAB_OK, what_a) &&
+        tu_rc_at(file, line, bb->export_key(kb, f, e, &wb), RLAB_OK, what_b))
+        tu_check_at(file, line, tu_bytes_eq(wa.data, wa.len, wb.data, wb.len),
+                    "%s differ (%zu vs %zu bytes)", what, wa.len, wb.len);
+    rlab_buf_clear(&wa);
+    rlab_buf_clear(&wb);
+}

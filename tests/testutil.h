@@ -132,4 +132,23 @@ int tu_int_eq(const struct rlab_buf *a, const struct rlab_buf *b);
 /* A random value below the modulus of k (top byte cleared), k bytes long. */
 void tu_rand_below_n(const rlab_key *k, uint8_t *out);
 
+/* ---- key encodings ------------------------------------------------------------ */
+
+/* "der" or "pem", for case names. */
+const char *tu_enc_name(rlab_encoding e);
+/* 1 for the formats that carry a private key (PKCS #1 private, PKCS #8). */
+int tu_is_private_fmt(rlab_keyfmt f);
+
+/* Export ka through backend ba and kb through bb, both as (f, e), and check
+ * that the two encodings are the same bytes.  what_a and what_b name the two
+ * exports in messages; a difference reads "<what> differ (A vs B bytes)". */
+void tu_same_export_at(const char *file, int line, const struct rlab_backend *ba,
+                       const rlab_key *ka, const char *what_a,
+                       const struct rlab_backend *bb, const rlab_key *kb,
+                       const char *what_b, rlab_keyfmt f, rlab_encoding e,
+                       const char *what);
+#define TU_SAME_EXPORT(ba, ka, what_a, bb, kb, what_b, f, e, what)                    \
+    tu_same_export_at(__FILE__, __LINE__, (ba), (ka), (what_a), (bb), (kb), (what_b), \
+                      (f), (e), (what))
+
 #endif

@@ -114,17 +114,6 @@ static int result(struct cavp *s, const struct rlab_kv *kv)
     return RLAB_OK;
 }
 
-static int hash_of(const struct rlab_kv *kv, rlab_hash *h)
-{
-    char name[32];
-    size_t n = kv->value_len < sizeof name - 1 ? kv->value_len : sizeof name - 1;
-    memcpy(name, kv->value, n);
-    name[n] = '\0';
-    if (rlab_hash_from_name(name, h) != RLAB_OK)
-        return rlab_error_set(RLAB_ERR_PARSE, "line %zu: unknown hash %s", kv->line, name);
-    return RLAB_OK;
-}
-
 static int pair(struct cavp *s, struct rlab_kv *kv)
 {
     int rc = RLAB_OK;
@@ -145,7 +134,7 @@ static int pair(struct cavp *s, struct rlab_kv *kv)
         if (s->msg.data != NULL)
             rc = flush(s, kv->line);
         if (rc == RLAB_OK)
-            rc = hash_of(kv, &s->hash);
+            rc = rlab_kv_hash(kv, &s->hash);
         s->open = 1;
     } else if (rlab_kv_key_is(kv, "Msg")) {
         if (s->msg.data != NULL)
@@ -270,9 +259,9 @@ int rlab_vec_parse_oaep_label(struct rlab_vec_file *f, const char *text, size_t 
             if (kv.value_len != 4 || memcmp(kv.value, "OAEP", 4) != 0)
                 rc = rlab_error_set(RLAB_ERR_PARSE, "line %zu: padding is not OAEP", kv.line);
         } else if (rlab_kv_key_is(&kv, "OAEPDigest")) {
-            rc = hash_of(&kv, &s.hash);
+            rc = rlab_kv_hash(&kv, &s.hash);
         } else if (rlab_kv_key_is(&kv, "MGF1Digest")) {
-            rc = hash_of(&kv, &s.mgf1);
+            rc = rlab_kv_hash(&kv, &s.mgf1);
             s.mgf1_set = 1;
         } else if (rlab_kv_key_is(&kv, "OAEPLabel")) {
             rc = rlab_kv_hex(&kv, &s.label);

@@ -112,3 +112,14 @@ bad:
     return rlab_error_set(RLAB_ERR_PARSE, "line %zu: %.*s is not a number",
                           kv->line, (int)kv->key_len, kv->key);
 }
+
+int rlab_kv_hash(const struct rlab_kv *kv, rlab_hash *h)
+{
+    char name[32];
+    size_t n = kv->value_len < sizeof name - 1 ? kv->value_len : sizeof name - 1;
+    memcpy(name, kv->value, n);
+    name[n] = '\0';
+    if (rlab_hash_from_name(name, h) != RLAB_OK)
+        return rlab_error_set(RLAB_ERR_PARSE, "line %zu: unknown hash %s", kv->line, name);
+    return RLAB_OK;
+}

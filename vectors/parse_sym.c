@@ -139,17 +139,6 @@ static int emit_hkdf(struct sym *s, size_t line)
     return c->context != NULL ? RLAB_OK : RLAB_ERR_NOMEM;
 }
 
-static int hash_value(const struct rlab_kv *kv, rlab_hash *h)
-{
-    char name[32];
-    size_t n = kv->value_len < sizeof name - 1 ? kv->value_len : sizeof name - 1;
-    memcpy(name, kv->value, n);
-    name[n] = '\0';
-    if (rlab_hash_from_name(name, h) != RLAB_OK)
-        return rlab_error_set(RLAB_ERR_PARSE, "line %zu: unknown hash %s", kv->line, name);
-    return RLAB_OK;
-}
-
 static int pair(struct sym *s, struct rlab_kv *kv)
 {
     switch (s->fmt) {
@@ -206,7 +195,7 @@ static int pair(struct sym *s, struct rlab_kv *kv)
         if (rlab_kv_key_is(kv, "COUNT"))
             return rlab_kv_ulong(kv, &s->count);
         if (rlab_kv_key_is(kv, "Hash"))
-            return hash_value(kv, &s->hash);
+            return rlab_kv_hash(kv, &s->hash);
         if (rlab_kv_key_is(kv, "L"))
             return rlab_kv_ulong(kv, &s->okm_len);
         for (size_t i = 0; i < 4; i++)

@@ -54,6 +54,14 @@ static void judge_bytes(struct rlab_vec_ctx *x, rlab_vec_kind K, const struct rl
         rlab_vec_pass(x, K);
 }
 
+/* Why case c cannot run on this backend (the parser's reason or the
+ * backend's answer for its hash), or NULL. */
+static const char *why_not(const struct rlab_vec_ctx *x, const struct rlab_vec_case *c)
+{
+    struct rlab_op_query q = {.op = RLAB_OP_HASH, .hash = c->hash};
+    return c->skip != NULL ? c->skip : rlab_backend_check(x->be, &q);
+}
+
 static int monte(const struct rlab_backend *be, rlab_hash h, const struct rlab_buf *seed,
                  uint8_t *out)
 {
@@ -82,8 +90,7 @@ void rlab_vec_run_hash(struct rlab_vec_ctx *x)
     rlab_vec_kind K = is_monte ? RLAB_VEC_K_MONTE : RLAB_VEC_K_HASH;
     for (size_t i = 0; i < x->f->n_cases; i++) {
         const struct rlab_vec_case *c = &x->f->cases[i];
-        struct rlab_op_query q = {.op = RLAB_OP_HASH, .hash = c->hash};
-        const char *why = c->skip != NULL ? c->skip : rlab_backend_check(x->be, &q);
+        const char *why = why_not(x, c);
         if (why != NULL) {
             rlab_vec_skip(x, K, why);
             continue;
@@ -132,8 +139,7 @@ void rlab_vec_run_mac(struct rlab_vec_ctx *x)
         const struct rlab_vec_case *c = &x->f->cases[i];
         /* core/hmac.c would fall back to the default provider for a hash the
          * backend lacks; that would credit the wrong library, so skip. */
-        struct rlab_op_query q = {.op = RLAB_OP_HASH, .hash = c->hash};
-        const char *why = c->skip != NULL ? c->skip : rlab_backend_check(x->be, &q);
+        const char *why = why_not(x, c);
         if (why != NULL) {
             rlab_vec_skip(x, K, why);
             continue;

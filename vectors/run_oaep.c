@@ -4,9 +4,7 @@
  * encryption known answers.  see vec_int.h
  */
 #include <stdlib.h>
-#include <string.h>
 
-#include "core/ct.h"
 #include "vec_int.h"
 
 static struct rlab_oaep_params params(const struct rlab_vec_case *c)
@@ -25,23 +23,13 @@ static void decrypt(struct rlab_vec_ctx *x, const struct rlab_vec_case *c)
     const rlab_vec_kind K = RLAB_VEC_K_DECRYPT;
     struct rlab_op_query q = {.op = RLAB_OP_OAEP_DECRYPT, .hash = c->hash,
                               .mgf1_hash = c->mgf1, .label_len = c->label.len};
-    const char *why = rlab_backend_check(x->be, &q);
-    if (why != NULL) {
-        rlab_vec_skip(x, K, why);
+    const rlab_key *k = rlab_vec_checked_key(x, c, K, &q, 1);
+    if (k == NULL)
         return;
-    }
-    int skip;
-    const rlab_key *k = rlab_vec_key_private(x, c, &why, &skip);
-    if (k == NULL) {
-        rlab_vec_key_missing(x, K, c, why, skip);
+    size_t out_len;
+    uint8_t *out = rlab_vec_key_buf(x, k, &out_len);
+    if (out == NULL)
         return;
-    }
-    size_t cap = rlab_key_size(k), out_len = cap;
-    uint8_t *out = malloc(cap);
-    if (out == NULL) {
-        x->nomem = 1;
-        return;
-    }
     struct rlab_oaep_params p = params(c);
     rlab_error_clear();
     int rc = x->be->oaep_decrypt(k, &p, c->out.data, c->out.len, out, &out_len);
@@ -55,55 +43,25 @@ static void encrypt_kat(struct rlab_vec_ctx *x, const struct rlab_vec_case *c)
     struct rlab_op_query q = {.op = RLAB_OP_OAEP_ENCRYPT, .hash = c->hash,
                               .mgf1_hash = c->mgf1, .label_len = c->label.len,
                               .replay_rng = 1};
-    const char *why = rlab_backend_check(x->be, &q);
-    if (why != NULL) {
-        rlab_vec_skip(x, K, why);
+    const rlab_key *k = rlab_vec_checked_key(x, c, K, &q, 0);
+    if (k == NULL)
         return;
-    }
-    int skip;
-    const rlab_key *k = rlab_vec_key_public(x, c, &why, &skip);
-    if (k == NULL) {
-        rlab_vec_key_missing(x, K, c, why, skip);
+    size_t out_len;
+    uint8_t *out = rlab_vec_key_buf(x, k, &out_len);
+    if (out == NULL)
         return;
-    }
-    size_t cap = rlab_key_size(k), out_len = cap;
-    uint8_t *out = malloc(cap);
-    if (out == NULL) {
-        x->nomem = 1;
-        return;
-    }
     struct rlab_rng rng;
     struct rlab_vec_replay rp;
     rlab_vec_replay_init(&rp, &rng, &c->seed);
     struct rlab_oaep_params p = params(c);
-    char want[RLAB_VEC_HEXSTR_SIZE], got[RLAB_VEC_HEXSTR_SIZE];
-    rlab_vec_hexstr(c->out.data, c->out.len, want, sizeof want);
     rlab_error_clear();
     int rc = x->be->oaep_encrypt(k, &p, &rng, c->msg.data, c->msg.len, out, &out_len);
-    if (rc != RLAB_OK)
-        rlab_vec_fail(x, K, c, want, "%s%s", rlab_vec_errstr(rc),
-                      rp.overrun ? " (asked for more random bytes than the seed has)" : "");
-    else if (out_len != c->out.len || !rlab_ct_equal(out, c->out.data, out_len))
-        rlab_vec_fail(x, K, c, want, "%s (used %zu of the seed's %zu bytes)",
-                      rlab_vec_hexstr(out, out_len, got, sizeof got), rp.pos, rp.len);
-    else
-        rlab_vec_pass(x, K);
+    rlab_vec_judge_kat(x, K, c, rc, out, out_len, &rp, "seed");
     free(out);
 }
 
 void rlab_vec_run_oaep(struct rlab_vec_ctx *x)
 {
-    for (size_t i = 0; i < x->f->n_cases; i++) {
-        const struct rlab_vec_case *c = &x->f->cases[i];
-        int kat = c->seed.len > 0 && c->expect == RLAB_VEC_VALID;
-        if (c->skip != NULL) {
-            rlab_vec_skip(x, RLAB_VEC_K_DECRYPT, c->skip);
-            if (kat)
-                rlab_vec_skip(x, RLAB_VEC_K_ENCRYPT_KAT, c->skip);
-            continue;
-        }
-        decrypt(x, c);
-        if (kat)
-            encrypt_kat(x, c);
-    }
+    rlab_vec_run_cases(x, RLAB_VEC_K_DECRYPT, decrypt, RLAB_VEC_K_ENCRYPT_KAT, encrypt_kat,
+                       RLAB_VEC_SECOND_IF_SEED);
 }

@@ -6,9 +6,7 @@
  * passed only when it verifies).  see vec_int.h
  */
 #include <stdlib.h>
-#include <string.h>
 
-#include "core/ct.h"
 #include "vec_int.h"
 
 static struct rlab_pss_params params(const struct rlab_vec_case *c)
@@ -23,17 +21,9 @@ static void verify(struct rlab_vec_ctx *x, const struct rlab_vec_case *c)
     const rlab_vec_kind K = RLAB_VEC_K_VERIFY;
     struct rlab_op_query q = {.op = RLAB_OP_PSS_VERIFY, .hash = c->hash,
                               .mgf1_hash = c->mgf1, .salt_len = c->salt_len};
-    const char *why = rlab_backend_check(x->be, &q);
-    if (why != NULL) {
-        rlab_vec_skip(x, K, why);
+    const rlab_key *k = rlab_vec_checked_key(x, c, K, &q, 0);
+    if (k == NULL)
         return;
-    }
-    int skip;
-    const rlab_key *k = rlab_vec_key_public(x, c, &why, &skip);
-    if (k == NULL) {
-        rlab_vec_key_missing(x, K, c, why, skip);
-        return;
-    }
     uint8_t dg[RLAB_HASH_MAX_LEN];
     size_t dg_len;
     int rc = rlab_vec_digest(x, c, dg, &dg_len);
@@ -47,17 +37,18 @@ static void verify(struct rlab_vec_ctx *x, const struct rlab_vec_case *c)
     rlab_vec_judge_verify(x, K, c, rc);
 }
 
-/* Sign with the salt replayed (kat) or the backend's own, into *sig. */
+/* Sign with the salt replayed (kat) or the backend's own, into *sig; *rp is
+ * set up first, so it can be read whatever the outcome. */
 static int sign(struct rlab_vec_ctx *x, const struct rlab_vec_case *c, const rlab_key *k,
                 int kat, uint8_t *sig, size_t *sig_len, struct rlab_vec_replay *rp)
 {
+    struct rlab_rng rng;
+    rlab_vec_replay_init(rp, &rng, &c->seed);
     uint8_t dg[RLAB_HASH_MAX_LEN];
     size_t dg_len;
     int rc = rlab_vec_digest(x, c, dg, &dg_len);
     if (rc != RLAB_OK)
         return rc;
-    struct rlab_rng rng;
-    rlab_vec_replay_init(rp, &rng, &c->seed);
     struct rlab_pss_params p = params(c);
     rlab_error_clear();
     return x->be->pss_sign(k, &p, kat ? &rng : NULL, dg, dg_len, sig, sig_len);
@@ -86,25 +77,17 @@ static void sign_check(struct rlab_vec_ctx *x, const struct rlab_vec_case *c)
         rlab_vec_key_missing(x, K, c, why, skip);
         return;
     }
-    size_t sig_len = rlab_key_size(k);
-    uint8_t *sig = malloc(sig_len);
-    if (sig == NULL) {
-        x->nomem = 1;
+    size_t sig_len;
+    uint8_t *sig = rlab_vec_key_buf(x, k, &sig_len);
+    if (sig == NULL)
         return;
-    }
-    char want[RLAB_VEC_HEXSTR_SIZE], got[RLAB_VEC_HEXSTR_SIZE];
-    rlab_vec_hexstr(c->out.data, c->out.len, want, sizeof want);
     struct rlab_vec_replay rp;
     int rc = sign(x, c, k, kat, sig, &sig_len, &rp);
-    if (rc != RLAB_OK) {
-        rlab_vec_fail(x, K, c, kat ? want : "a signature", "%s%s", rlab_vec_errstr(rc),
-                      rp.overrun ? " (asked for more random bytes than the salt has)" : "");
-    } else if (kat) {
-        if (sig_len == c->out.len && rlab_ct_equal(sig, c->out.data, sig_len))
-            rlab_vec_pass(x, K);
-        else
-            rlab_vec_fail(x, K, c, want, "%s (used %zu of the salt's %zu bytes)",
-                          rlab_vec_hexstr(sig, sig_len, got, sizeof got), rp.pos, rp.len);
+    if (kat) {
+        rlab_vec_judge_kat(x, K, c, rc, sig, sig_len, &rp, "salt");
+    } else if (rc != RLAB_OK) {
+        /* The backend drew its own salt: the replay was not used. */
+        rlab_vec_fail(x, K, c, "a signature", "%s", rlab_vec_errstr(rc));
     } else {
         /* No replay: the signature must at least verify. */
         uint8_t dg[RLAB_HASH_MAX_LEN];
@@ -125,17 +108,6 @@ static void sign_check(struct rlab_vec_ctx *x, const struct rlab_vec_case *c)
 
 void rlab_vec_run_pss(struct rlab_vec_ctx *x)
 {
-    for (size_t i = 0; i < x->f->n_cases; i++) {
-        const struct rlab_vec_case *c = &x->f->cases[i];
-        int sign_too = c->sign && c->expect == RLAB_VEC_VALID;
-        if (c->skip != NULL) {
-            rlab_vec_skip(x, RLAB_VEC_K_VERIFY, c->skip);
-            if (sign_too)
-                rlab_vec_skip(x, RLAB_VEC_K_SIGN_KAT, c->skip);
-            continue;
-        }
-        verify(x, c);
-        if (sign_too)
-            sign_check(x, c);
-    }
+    rlab_vec_run_cases(x, RLAB_VEC_K_VERIFY, verify, RLAB_VEC_K_SIGN_KAT, sign_check,
+                       RLAB_VEC_SECOND_IF_SIGN);
 }

@@ -124,6 +124,9 @@ int rlab_kv_key_is(const struct rlab_kv *kv, const char *name);
 int rlab_kv_hex(const struct rlab_kv *kv, struct rlab_buf *b);
 /* The current value as an unsigned decimal; RLAB_ERR_PARSE otherwise. */
 int rlab_kv_ulong(const struct rlab_kv *kv, unsigned long *out);
+/* The current value as a hash name (rlab_hash_from_name); RLAB_ERR_PARSE
+ * otherwise. */
+int rlab_kv_hash(const struct rlab_kv *kv, rlab_hash *h);
 
 /* ---- running (vec.c, run_*.c) ------------------------------------------ */
 
@@ -195,6 +198,47 @@ void rlab_vec_replay_init(struct rlab_vec_replay *rp, struct rlab_rng *rng,
 /* Digest of the case's message with its hash, through the backend. */
 int rlab_vec_digest(struct rlab_vec_ctx *x, const struct rlab_vec_case *c,
                     uint8_t *out, size_t *out_len);
+
+/* ---- shared by the RSA runners (run_rsa.c) ----------------------------- */
+
+/* One check of one case; records its own outcome. */
+typedef void rlab_vec_check_fn(struct rlab_vec_ctx *x, const struct rlab_vec_case *c);
+
+/* When the second check of a case applies (besides the case being valid). */
+typedef enum rlab_vec_second_if {
+    RLAB_VEC_SECOND_IF_SEED, /* the case gives bytes to replay: encrypt KAT */
+    RLAB_VEC_SECOND_IF_SIGN, /* c->sign: a signing check */
+} rlab_vec_second_if;
+
+/*
+ * Every case of the file through `first` (recorded as kind k1) and, where
+ * `when` holds for a valid case, through `second` (k2).  A case the parser
+ * marked skip records both checks as skipped with its reason.
+ */
+void rlab_vec_run_cases(struct rlab_vec_ctx *x, rlab_vec_kind k1, rlab_vec_check_fn *first,
+                        rlab_vec_kind k2, rlab_vec_check_fn *second, rlab_vec_second_if when);
+
+/*
+ * The key for check k of case c, once the backend says it can run q: NULL
+ * when it cannot (the check is recorded as skipped) or when the key cannot
+ * be built (recorded through rlab_vec_key_missing()).
+ */
+const rlab_key *rlab_vec_checked_key(struct rlab_vec_ctx *x, const struct rlab_vec_case *c,
+                                     rlab_vec_kind k, const struct rlab_op_query *q,
+                                     int want_private);
+
+/* A buffer of k's size (*len) for an operation's output, to free(); NULL
+ * with x->nomem set when out of memory. */
+uint8_t *rlab_vec_key_buf(struct rlab_vec_ctx *x, const rlab_key *k, size_t *len);
+
+/*
+ * Judge a known answer: rc must be RLAB_OK and got equal the case's out.
+ * rp is the replayed rng the operation drew on (NULL when none); a failure
+ * then says how much of the vector's `what` ("seed", "salt") was used.
+ */
+void rlab_vec_judge_kat(struct rlab_vec_ctx *x, rlab_vec_kind k, const struct rlab_vec_case *c,
+                        int rc, const uint8_t *got, size_t got_len,
+                        const struct rlab_vec_replay *rp, const char *what);
 
 /* Runners, one per family. */
 void rlab_vec_run_oaep(struct rlab_vec_ctx *x);

@@ -1,5 +1,6 @@
 # test_gmp_pad: the gmp backend's hashes, HMAC/HKDF over them, MGF1, OAEP,
-# PSS and PKCS #1 v1.5 encodings (tests/gmp/test_gmp_pad.c).
+# PSS and PKCS #1 v1.5 encodings: one binary from test_gmp_hash.c (hashes,
+# HMAC, HKDF), test_gmp_pad.c (encodings, main) and test_gmp_padutil.c.
 #
 # The padding sources are compiled into the test directly unless the gmp
 # backend library already lists them (then they come from it, once).
@@ -19,7 +20,9 @@ foreach(f ${RLAB_GMP_PAD_SOURCES})
   endif()
 endforeach()
 
-add_executable(test_gmp_pad ${CMAKE_CURRENT_LIST_DIR}/test_gmp_pad.c ${_pad_own})
+add_executable(test_gmp_pad ${CMAKE_CURRENT_LIST_DIR}/test_gmp_pad.c
+               ${CMAKE_CURRENT_LIST_DIR}/test_gmp_hash.c
+               ${CMAKE_CURRENT_LIST_DIR}/test_gmp_padutil.c ${_pad_own})
 target_include_directories(test_gmp_pad PRIVATE ${PROJECT_SOURCE_DIR})
 target_compile_definitions(test_gmp_pad PRIVATE
   RLAB_VECTOR_DIR="${RSALAB_VECTOR_DIR}")
