@@ -96,10 +96,16 @@ static int gmp_export_slot(const rlab_key *key, rlab_keyfmt fmt, rlab_encoding e
 
 /* ---- encryption -------------------------------------------------------- */
 
-/* Public operation on an encoded block em (k bytes) into out. */
-static int gmp_encrypt_block(const struct rlab_gmp_key *k, uint8_t *em, uint8_t *out,
-                             size_t *outlen)
+/* Public operation into out on em (k bytes), which an encoder has just
+ * filled; enc_rc is that encoder's result, returned as is when it failed.
+ * em is wiped either way. */
+static int gmp_encrypt_block(const struct rlab_gmp_key *k, int enc_rc, uint8_t *em,
+                             uint8_t *out, size_t *outlen)
 {
+    if (enc_rc != RLAB_OK) {
+        rlab_wipe(em, k->k);
+        return enc_rc;
+    }
     int rc = rlab_gmp_rsa_public(k, em, out);
     rlab_wipe(em, k->k);
     if (rc != RLAB_OK)
@@ -123,11 +129,7 @@ static int gmp_oaep_encrypt(const rlab_key *key, const struct rlab_oaep_params *
         return RLAB_ERR_BUFFER_TOO_SMALL;
     uint8_t em[GMP_MAX_K];
     rc = rlab_gmp_oaep_encode(p, rng, msg, msg_len, em, k->k);
-    if (rc != RLAB_OK) {
-        rlab_wipe(em, k->k);
-        return rc;
-    }
-    return gmp_encrypt_block(k, em, out, outlen);
+    return gmp_encrypt_block(k, rc, em, out, outlen);
 }
 
 static int gmp_pkcs1_encrypt(const rlab_key *key, const struct rlab_rng *rng,
@@ -142,11 +144,7 @@ static int gmp_pkcs1_encrypt(const rlab_key *key, const struct rlab_rng *rng,
         return RLAB_ERR_BUFFER_TOO_SMALL;
     uint8_t em[GMP_MAX_K];
     rc = rlab_gmp_pkcs1_enc_encode(rng, msg, msg_len, em, k->k);
-    if (rc != RLAB_OK) {
-        rlab_wipe(em, k->k);
-        return rc;
-    }
-    return gmp_encrypt_block(k, em, out, outlen);
+    return gmp_encrypt_block(k, rc, em, out, outlen);
 }
 
 /* ---- decryption -------------------------------------------------------- */
@@ -229,10 +227,15 @@ static int gmp_pkcs1_decrypt(const rlab_key *key, const uint8_t *ct, size_t ct_l
 
 /* ---- signatures -------------------------------------------------------- */
 
-/* Private operation on the encoded block em (k bytes) into sig. */
-static int gmp_sign_block(const struct rlab_gmp_key *k, uint8_t *em, uint8_t *sig,
-                          size_t cap, size_t *sig_len)
+/* Private operation into sig on em (k bytes); enc_rc and the wiping of em
+ * as for gmp_encrypt_block. */
+static int gmp_sign_block(const struct rlab_gmp_key *k, int enc_rc, uint8_t *em,
+                          uint8_t *sig, size_t cap, size_t *sig_len)
 {
+    if (enc_rc != RLAB_OK) {
+        rlab_wipe(em, k->k);
+        return enc_rc;
+    }
     int rc = rlab_gmp_rsa_private(k, em, sig);
     rlab_wipe(em, k->k);
     if (rc != RLAB_OK) {
@@ -277,11 +280,7 @@ static int gmp_pss_sign(const rlab_key *key, const struct rlab_pss_params *p,
     uint8_t em[GMP_MAX_K];
     em[0] = 0;
     rc = rlab_gmp_pss_encode(p, rng, digest, digest_len, em + (k->k - em_len), em_bits);
-    if (rc != RLAB_OK) {
-        rlab_wipe(em, k->k);
-        return rc;
-    }
-    return gmp_sign_block(k, em, sig, cap, sig_len);
+    return gmp_sign_block(k, rc, em, sig, cap, sig_len);
 }
 
 static int gmp_pss_verify(const rlab_key *key, const struct rlab_pss_params *p,
@@ -321,11 +320,7 @@ static int gmp_pkcs1_sign(const rlab_key *key, rlab_hash hash, const uint8_t *di
         return RLAB_ERR_BUFFER_TOO_SMALL;
     uint8_t em[GMP_MAX_K];
     rc = rlab_gmp_pkcs1_sig_encode(hash, digest, digest_len, em, k->k);
-    if (rc != RLAB_OK) {
-        rlab_wipe(em, k->k);
-        return rc;
-    }
-    return gmp_sign_block(k, em, sig, cap, sig_len);
+    return gmp_sign_block(k, rc, em, sig, cap, sig_len);
 }
 
 static int gmp_pkcs1_verify(const rlab_key *key, rlab_hash hash, const uint8_t *digest,

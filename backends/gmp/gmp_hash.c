@@ -3,9 +3,54 @@
  * on top of it.  See gmp_hash.h.
  */
 #include <stdlib.h>
+#include <string.h>
 
 #include "core/ct.h"
 #include "gmp_hash.h"
+
+/* ---- block buffering -------------------------------------------------------- */
+
+void rlab_gmp_md_update(void *state, rlab_gmp_compress_fn compress, uint8_t *buf,
+                        size_t blk, size_t *fill, const uint8_t *p, size_t len)
+{
+    if (*fill > 0) {
+        size_t take = blk - *fill;
+        if (take > len)
+            take = len;
+        memcpy(buf + *fill, p, take);
+        *fill += take;
+        p += take;
+        len -= take;
+        if (*fill < blk)
+            return;
+        compress(state, buf);
+        *fill = 0;
+    }
+    for (; len >= blk; p += blk, len -= blk)
+        compress(state, p);
+    if (len > 0) {
+        memcpy(buf, p, len);
+        *fill = len;
+    }
+}
+
+void rlab_gmp_md_final(void *state, rlab_gmp_compress_fn compress, uint8_t *buf,
+                       size_t blk, size_t fill, const uint8_t *len_field,
+                       size_t len_bytes)
+{
+    size_t room = blk - len_bytes; /* where the length field starts */
+    buf[fill++] = 0x80;
+    if (fill > room) {
+        memset(buf + fill, 0, blk - fill);
+        compress(state, buf);
+        fill = 0;
+    }
+    memset(buf + fill, 0, room - fill);
+    memcpy(buf + room, len_field, len_bytes);
+    compress(state, buf);
+}
+
+/* ---- any of the seven ------------------------------------------------------- */
 
 size_t rlab_gmp_hash_len(rlab_hash alg)
 {

@@ -18,6 +18,49 @@
 
 #include "backends/backend.h"
 
+/* ---- Merkle-Damgard block buffering, shared by the three families -------- */
+
+/* Big-endian words, as FIPS 180-4 reads and writes them. */
+static inline uint32_t rlab_gmp_load_be32(const uint8_t *p)
+{
+    return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 |
+           (uint32_t)p[3];
+}
+
+static inline uint64_t rlab_gmp_load_be64(const uint8_t *p)
+{
+    return (uint64_t)rlab_gmp_load_be32(p) << 32 | rlab_gmp_load_be32(p + 4);
+}
+
+static inline void rlab_gmp_store_be32(uint8_t *p, uint32_t v)
+{
+    p[0] = (uint8_t)(v >> 24);
+    p[1] = (uint8_t)(v >> 16);
+    p[2] = (uint8_t)(v >> 8);
+    p[3] = (uint8_t)v;
+}
+
+static inline void rlab_gmp_store_be64(uint8_t *p, uint64_t v)
+{
+    rlab_gmp_store_be32(p, (uint32_t)(v >> 32));
+    rlab_gmp_store_be32(p + 4, (uint32_t)v);
+}
+
+/* A family's compression function: one block into the state (h[]). */
+typedef void (*rlab_gmp_compress_fn)(void *state, const uint8_t *block);
+
+/* Appends p[0..len) to the partial block buf[0..*fill) of blk bytes, runs
+ * compress on every block completed, full blocks of p straight from p, and
+ * keeps the rest in buf.  Control flow depends on len and *fill only. */
+void rlab_gmp_md_update(void *state, rlab_gmp_compress_fn compress, uint8_t *buf,
+                        size_t blk, size_t *fill, const uint8_t *p, size_t len);
+/* The closing blocks of FIPS 180-4 5.1: 0x80, zeros, then the message bit
+ * length len_field[0..len_bytes) (big-endian, 8 or 16 bytes) at the block's
+ * end; one or two more compressions.  buf holds `fill` (< blk) bytes. */
+void rlab_gmp_md_final(void *state, rlab_gmp_compress_fn compress, uint8_t *buf,
+                       size_t blk, size_t fill, const uint8_t *len_field,
+                       size_t len_bytes);
+
 /* ---- the families, for gmp_hash.c and the tests ------------------------- */
 
 struct rlab_gmp_sha1 {

@@ -252,6 +252,21 @@ static void gmp_import(mpz_t z, const struct rlab_buf *b)
     mpz_import(z, b->len, 1, 1, 0, 0, b->data);
 }
 
+/* A private key sized for n, e, p and q, with d, p and q in place; the CRT
+ * values are the caller's to fill.  *k is NULL on RLAB_ERR_NOMEM. */
+static int gmp_alloc_private(mpz_srcptr n, mpz_srcptr e, mpz_srcptr d, mpz_srcptr p,
+                             mpz_srcptr q, struct rlab_gmp_key **k)
+{
+    *k = gmp_key_alloc((mp_size_t)mpz_size(n), (mp_size_t)mpz_size(e), 1,
+                       (mp_size_t)mpz_size(p), (mp_size_t)mpz_size(q));
+    if (*k == NULL)
+        return RLAB_ERR_NOMEM;
+    gmp_put((*k)->d, (*k)->nn, d);
+    gmp_put((*k)->p, (*k)->pn, p);
+    gmp_put((*k)->q, (*k)->qn, q);
+    return RLAB_OK;
+}
+
 /* A key given with its CRT values: check everything, then fill the arrays. */
 static int gmp_build_full(const struct rlab_components *c, mpz_srcptr n, mpz_srcptr e,
                           struct rlab_gmp_key **out)
@@ -266,15 +281,9 @@ static int gmp_build_full(const struct rlab_components *c, mpz_srcptr n, mpz_src
     gmp_import(qinv, &c->qinv);
     int rc = gmp_check_private(n, e, d, p, q, dp, dq, qinv);
     struct rlab_gmp_key *k = NULL;
+    if (rc == RLAB_OK)
+        rc = gmp_alloc_private(n, e, d, p, q, &k);
     if (rc == RLAB_OK) {
-        k = gmp_key_alloc((mp_size_t)mpz_size(n), (mp_size_t)mpz_size(e), 1,
-                          (mp_size_t)mpz_size(p), (mp_size_t)mpz_size(q));
-        rc = k != NULL ? RLAB_OK : RLAB_ERR_NOMEM;
-    }
-    if (rc == RLAB_OK) {
-        gmp_put(k->d, k->nn, d);
-        gmp_put(k->p, k->pn, p);
-        gmp_put(k->q, k->qn, q);
         gmp_put(k->dp, k->pn, dp);
         gmp_put(k->dq, k->qn, dq);
         gmp_put(k->qinv, k->pn, qinv);
@@ -297,18 +306,11 @@ static int gmp_build_recovered(const struct rlab_components *c, mpz_srcptr n, mp
     if (rc == RLAB_OK)
         rc = gmp_recover(n, e, d, p, q); /* 1 < q < p < n on success */
     struct rlab_gmp_key *k = NULL;
-    if (rc == RLAB_OK) {
-        k = gmp_key_alloc((mp_size_t)mpz_size(n), (mp_size_t)mpz_size(e), 1,
-                          (mp_size_t)mpz_size(p), (mp_size_t)mpz_size(q));
-        rc = k != NULL ? RLAB_OK : RLAB_ERR_NOMEM;
-    }
-    if (rc == RLAB_OK) {
-        gmp_put(k->d, k->nn, d);
-        gmp_put(k->p, k->pn, p);
-        gmp_put(k->q, k->qn, q);
+    if (rc == RLAB_OK)
+        rc = gmp_alloc_private(n, e, d, p, q, &k);
+    if (rc == RLAB_OK)
         rc = rlab_gmp_crt_values(k->d, k->nn, k->p, k->pn, k->q, k->qn, k->dp, k->dq,
                                  k->qinv);
-    }
     if (rc == RLAB_OK)
         rc = gmp_check_private(n, e, d, p, q, mpz_roinit_n(v1, k->dp, k->pn),
                                mpz_roinit_n(v2, k->dq, k->qn),

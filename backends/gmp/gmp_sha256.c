@@ -29,20 +29,6 @@ static const uint32_t IV256[8] = {0x6a09e667, 0xbb67ae85, 0x3c6ef372,
                                   0xa54ff53a, 0x510e527f, 0x9b05688c,
                                   0x1f83d9ab, 0x5be0cd19};
 
-static uint32_t load_be32(const uint8_t *p)
-{
-    return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 |
-           (uint32_t)p[3];
-}
-
-static void store_be32(uint8_t *p, uint32_t v)
-{
-    p[0] = (uint8_t)(v >> 24);
-    p[1] = (uint8_t)(v >> 16);
-    p[2] = (uint8_t)(v >> 8);
-    p[3] = (uint8_t)v;
-}
-
 static uint32_t rotr(uint32_t x, unsigned n)
 {
     return (x >> n) | (x << (32 - n));
@@ -55,11 +41,12 @@ static uint32_t rotr(uint32_t x, unsigned n)
 #define SSIG0(x) (rotr(x, 7) ^ rotr(x, 18) ^ ((x) >> 3))
 #define SSIG1(x) (rotr(x, 17) ^ rotr(x, 19) ^ ((x) >> 10))
 
-static void sha256_block(uint32_t h[8], const uint8_t *blk)
+/* One 64-byte block into the state (uint32_t h[8]). */
+static void sha256_block(void *state, const uint8_t *blk)
 {
-    uint32_t w[64];
+    uint32_t *h = state, w[64];
     for (int t = 0; t < 16; t++)
-        w[t] = load_be32(blk + 4 * t);
+        w[t] = rlab_gmp_load_be32(blk + 4 * t);
     for (int t = 16; t < 64; t++)
         w[t] = SSIG1(w[t - 2]) + w[t - 7] + SSIG0(w[t - 15]) + w[t - 16];
 
@@ -101,42 +88,17 @@ void rlab_gmp_sha256_update(struct rlab_gmp_sha256 *c, const uint8_t *p,
                             size_t len)
 {
     c->bytes += (uint64_t)len;
-    if (c->fill > 0) {
-        size_t take = sizeof c->buf - c->fill;
-        if (take > len)
-            take = len;
-        memcpy(c->buf + c->fill, p, take);
-        c->fill += take;
-        p += take;
-        len -= take;
-        if (c->fill < sizeof c->buf)
-            return;
-        sha256_block(c->h, c->buf);
-        c->fill = 0;
-    }
-    for (; len >= 64; p += 64, len -= 64)
-        sha256_block(c->h, p);
-    if (len > 0) {
-        memcpy(c->buf, p, len);
-        c->fill = len;
-    }
+    rlab_gmp_md_update(c->h, sha256_block, c->buf, sizeof c->buf, &c->fill, p, len);
 }
 
 void rlab_gmp_sha256_final(struct rlab_gmp_sha256 *c, uint8_t *out)
 {
-    uint64_t bits = c->bytes << 3;
-    c->buf[c->fill++] = 0x80;
-    if (c->fill > 56) {
-        memset(c->buf + c->fill, 0, 64 - c->fill);
-        sha256_block(c->h, c->buf);
-        c->fill = 0;
-    }
-    memset(c->buf + c->fill, 0, 56 - c->fill);
-    store_be32(c->buf + 56, (uint32_t)(bits >> 32));
-    store_be32(c->buf + 60, (uint32_t)bits);
-    sha256_block(c->h, c->buf);
+    uint8_t len_field[8];
+    rlab_gmp_store_be64(len_field, c->bytes << 3);
+    rlab_gmp_md_final(c->h, sha256_block, c->buf, sizeof c->buf, c->fill, len_field,
+                      sizeof len_field);
     /* SHA-224 is the leftmost 224 bits: seven whole words. */
     for (size_t i = 0; i < c->out_len / 4; i++)
-        store_be32(out + 4 * i, c->h[i]);
+        rlab_gmp_store_be32(out + 4 * i, c->h[i]);
     rlab_wipe(c, sizeof *c);
 }

@@ -50,22 +50,6 @@ static const uint64_t IV512_256[8] = {
     0x96283ee2a88effe3, 0xbe5e1e2553863992, 0x2b0199fc2c85b8aa, 0x0eb72ddc81c52ca2,
 };
 
-static uint64_t load_be64(const uint8_t *p)
-{
-    uint64_t v = 0;
-    for (int i = 0; i < 8; i++)
-        v = (v << 8) | p[i];
-    return v;
-}
-
-static void store_be64(uint8_t *p, uint64_t v)
-{
-    for (int i = 7; i >= 0; i--) {
-        p[i] = (uint8_t)v;
-        v >>= 8;
-    }
-}
-
 static uint64_t rotr(uint64_t x, unsigned n)
 {
     return (x >> n) | (x << (64 - n));
@@ -78,11 +62,12 @@ static uint64_t rotr(uint64_t x, unsigned n)
 #define SSIG0(x) (rotr(x, 1) ^ rotr(x, 8) ^ ((x) >> 7))
 #define SSIG1(x) (rotr(x, 19) ^ rotr(x, 61) ^ ((x) >> 6))
 
-static void sha512_block(uint64_t h[8], const uint8_t *blk)
+/* One 128-byte block into the state (uint64_t h[8]). */
+static void sha512_block(void *state, const uint8_t *blk)
 {
-    uint64_t w[80];
+    uint64_t *h = state, w[80];
     for (int t = 0; t < 16; t++)
-        w[t] = load_be64(blk + 8 * t);
+        w[t] = rlab_gmp_load_be64(blk + 8 * t);
     for (int t = 16; t < 80; t++)
         w[t] = SSIG1(w[t - 2]) + w[t - 7] + SSIG0(w[t - 15]) + w[t - 16];
 
@@ -135,47 +120,22 @@ void rlab_gmp_sha512_update(struct rlab_gmp_sha512 *c, const uint8_t *p,
     uint64_t lo = c->bytes_lo + (uint64_t)len;
     c->bytes_hi += lo < c->bytes_lo;
     c->bytes_lo = lo;
-    if (c->fill > 0) {
-        size_t take = sizeof c->buf - c->fill;
-        if (take > len)
-            take = len;
-        memcpy(c->buf + c->fill, p, take);
-        c->fill += take;
-        p += take;
-        len -= take;
-        if (c->fill < sizeof c->buf)
-            return;
-        sha512_block(c->h, c->buf);
-        c->fill = 0;
-    }
-    for (; len >= 128; p += 128, len -= 128)
-        sha512_block(c->h, p);
-    if (len > 0) {
-        memcpy(c->buf, p, len);
-        c->fill = len;
-    }
+    rlab_gmp_md_update(c->h, sha512_block, c->buf, sizeof c->buf, &c->fill, p, len);
 }
 
 void rlab_gmp_sha512_final(struct rlab_gmp_sha512 *c, uint8_t *out)
 {
     /* Bit length = byte length * 8, as a 128-bit number. */
-    uint64_t bits_hi = (c->bytes_hi << 3) | (c->bytes_lo >> 61);
-    uint64_t bits_lo = c->bytes_lo << 3;
-    c->buf[c->fill++] = 0x80;
-    if (c->fill > 112) {
-        memset(c->buf + c->fill, 0, 128 - c->fill);
-        sha512_block(c->h, c->buf);
-        c->fill = 0;
-    }
-    memset(c->buf + c->fill, 0, 112 - c->fill);
-    store_be64(c->buf + 112, bits_hi);
-    store_be64(c->buf + 120, bits_lo);
-    sha512_block(c->h, c->buf);
+    uint8_t len_field[16];
+    rlab_gmp_store_be64(len_field, (c->bytes_hi << 3) | (c->bytes_lo >> 61));
+    rlab_gmp_store_be64(len_field + 8, c->bytes_lo << 3);
+    rlab_gmp_md_final(c->h, sha512_block, c->buf, sizeof c->buf, c->fill, len_field,
+                      sizeof len_field);
 
     /* Serialise the whole state, then output its leftmost out_len bytes. */
     uint8_t full[64];
     for (int i = 0; i < 8; i++)
-        store_be64(full + 8 * i, c->h[i]);
+        rlab_gmp_store_be64(full + 8 * i, c->h[i]);
     memcpy(out, full, c->out_len);
     rlab_wipe(full, sizeof full);
     rlab_wipe(c, sizeof *c);

@@ -17,7 +17,11 @@
  * What 2.28 cannot express: the OAEP label hash and MGF1 hash are both
  * ctx->hash_id, and PSS computes H = Hash(M') with the MGF1 hash (sign:
  * ctx->hash_id, verify: mgf1_hash_id), so a MGF1 hash different from the
- * hash is RLAB_ERR_UNSUPPORTED for both schemes.
+ * hash is RLAB_ERR_UNSUPPORTED for both schemes.  mgf1_hash_id of
+ * mbedtls_rsa_rsassa_pss_verify_ext does not lift this for verification:
+ * it also sets hLen and the hash of M', and with 2.28.3 an RFC 8017
+ * signature made by OpenSSL (SHA-256, MGF1 with SHA-1) fails with
+ * MBEDTLS_ERR_RSA_INVALID_PADDING whichever hash is passed there.
  */
 #include <string.h>
 
@@ -68,6 +72,86 @@ static int mbed_private_fail(const char *what, int ret, const struct mbed_rng *a
     return rlab_mbed_fail(RLAB_ERR_BACKEND, what, ret);
 }
 
+/* Shared checks of the signing slots, after the hash: *klen gets k. */
+static int mbed_sign_args(const rlab_key *k, size_t digest_len, size_t hlen, size_t cap,
+                          size_t *klen)
+{
+    if (digest_len != hlen)
+        return RLAB_ERR_INVALID_ARG;
+    if (!k->has_private)
+        return RLAB_ERR_KEY_NOT_PRIVATE;
+    *klen = rlab_key_size(k);
+    return cap < *klen ? RLAB_ERR_BUFFER_TOO_SMALL : RLAB_OK;
+}
+
+/* Shared checks of the verifying slots, after the hash. */
+static int mbed_verify_args(const rlab_key *k, size_t digest_len, size_t hlen,
+                            size_t sig_len)
+{
+    if (digest_len != hlen)
+        return RLAB_ERR_INVALID_ARG;
+    return sig_len == rlab_key_size(k) ? RLAB_OK : RLAB_ERR_VERIFY;
+}
+
+/* Shared checks of the decrypting slots, whose padding takes pad bytes of
+ * the k-byte block: cap must hold the longest plaintext, k - pad (backend.h),
+ * whatever the ciphertext.  *room gets the part of out that mbedTLS may
+ * write, min(cap, k); from the size check on, out[0..*room) is wiped and a
+ * ciphertext that is not k bytes is RLAB_ERR_DECRYPT. */
+static int mbed_decrypt_args(const rlab_key *k, size_t pad, size_t ct_len, uint8_t *out,
+                             size_t cap, size_t *room)
+{
+    if (!k->has_private)
+        return RLAB_ERR_KEY_NOT_PRIVATE;
+    size_t klen = rlab_key_size(k);
+    /* A key too short for the padding has no plaintext at all; mbedTLS
+     * then fails the decryption itself. */
+    if (cap < (klen > pad ? klen - pad : 0))
+        return RLAB_ERR_BUFFER_TOO_SMALL;
+    *room = cap < klen ? cap : klen;
+    mbedtls_platform_zeroize(out, *room);
+    return ct_len == klen ? RLAB_OK : RLAB_ERR_DECRYPT;
+}
+
+/* End of a public operation (encryption) that wrote k bytes to out: on
+ * failure out is wiped (it may hold the padded message). */
+static int mbed_public_done(int ret, const char *what, const struct mbed_rng *a,
+                            uint8_t *out, size_t klen, size_t *outlen)
+{
+    if (ret != 0) {
+        mbedtls_platform_zeroize(out, klen);
+        return rlab_mbed_fail(a != NULL && a->failed ? RLAB_ERR_RNG : RLAB_ERR_BACKEND,
+                              what, ret);
+    }
+    *outlen = klen;
+    return RLAB_OK;
+}
+
+/* End of a signing or raw private operation that wrote k bytes to out. */
+static int mbed_private_done(int ret, const char *what, const struct mbed_rng *a,
+                             uint8_t *out, size_t klen, size_t *outlen)
+{
+    if (ret != 0) {
+        mbedtls_platform_zeroize(out, klen);
+        return mbed_private_fail(what, ret, a);
+    }
+    *outlen = klen;
+    return RLAB_OK;
+}
+
+/* End of a decryption into out[0..room): every failure is RLAB_ERR_DECRYPT
+ * with out wiped and no detail. */
+static int mbed_decrypt_done(int ret, uint8_t *out, size_t room, size_t olen,
+                             size_t *outlen)
+{
+    if (ret != 0) {
+        mbedtls_platform_zeroize(out, room);
+        return RLAB_ERR_DECRYPT;
+    }
+    *outlen = olen;
+    return RLAB_OK;
+}
+
 /* ---- OAEP --------------------------------------------------------------- */
 
 /* see backend.h */
@@ -101,13 +185,7 @@ int rlab_mbed_oaep_encrypt(const rlab_key *k, const struct rlab_oaep_params *p,
                                              p->label_len, msg_len,
                                              mbed_nonnull(msg), out);
     rlab_mbed_unlock(mk);
-    if (ret != 0) {
-        mbedtls_platform_zeroize(out, klen); /* may hold the padded message */
-        return rlab_mbed_fail(a.failed ? RLAB_ERR_RNG : RLAB_ERR_BACKEND,
-                              "mbedtls_rsa_rsaes_oaep_encrypt", ret);
-    }
-    *outlen = klen;
-    return RLAB_OK;
+    return mbed_public_done(ret, "mbedtls_rsa_rsaes_oaep_encrypt", &a, out, klen, outlen);
 }
 
 /* see backend.h */
@@ -115,7 +193,7 @@ int rlab_mbed_oaep_decrypt(const rlab_key *k, const struct rlab_oaep_params *p,
                            const uint8_t *ct, size_t ct_len, uint8_t *out,
                            size_t *outlen)
 {
-    size_t cap = *outlen, hlen = 0;
+    size_t cap = *outlen, hlen = 0, room = 0;
     mbedtls_md_type_t md;
     *outlen = 0;
     struct mbed_key *mk = rlab_mbed_key(k);
@@ -123,16 +201,10 @@ int rlab_mbed_oaep_decrypt(const rlab_key *k, const struct rlab_oaep_params *p,
         ct == NULL)
         return RLAB_ERR_INVALID_ARG;
     int rc = mbed_hash(p->hash, p->mgf1_hash, &md, &hlen);
+    if (rc == RLAB_OK)
+        rc = mbed_decrypt_args(k, 2 * hlen + 2, ct_len, out, cap, &room);
     if (rc != RLAB_OK)
         return rc;
-    if (!k->has_private)
-        return RLAB_ERR_KEY_NOT_PRIVATE;
-    size_t klen = rlab_key_size(k);
-    if (cap < klen)
-        return RLAB_ERR_BUFFER_TOO_SMALL;
-    mbedtls_platform_zeroize(out, klen);
-    if (ct_len != klen)
-        return RLAB_ERR_DECRYPT;
 
     mbedtls_rsa_context *rsa = rlab_mbed_lock(mk, MBEDTLS_RSA_PKCS_V21, md);
     if (rsa == NULL)
@@ -143,14 +215,9 @@ int rlab_mbed_oaep_decrypt(const rlab_key *k, const struct rlab_oaep_params *p,
      * facts.  All of them are RLAB_ERR_DECRYPT here, with no detail. */
     int ret = mbedtls_rsa_rsaes_oaep_decrypt(rsa, rlab_mbed_drbg, NULL,
                                              MBEDTLS_RSA_PRIVATE, p->label,
-                                             p->label_len, &olen, ct, out, klen);
+                                             p->label_len, &olen, ct, out, room);
     rlab_mbed_unlock(mk);
-    if (ret != 0) {
-        mbedtls_platform_zeroize(out, klen);
-        return RLAB_ERR_DECRYPT;
-    }
-    *outlen = olen;
-    return RLAB_OK;
+    return mbed_decrypt_done(ret, out, room, olen, outlen);
 }
 
 /* ---- PSS ---------------------------------------------------------------- */
@@ -160,22 +227,17 @@ int rlab_mbed_pss_sign(const rlab_key *k, const struct rlab_pss_params *p,
                        const struct rlab_rng *rng, const uint8_t *digest,
                        size_t digest_len, uint8_t *sig, size_t *sig_len)
 {
-    size_t cap = *sig_len, hlen = 0;
+    size_t cap = *sig_len, hlen = 0, klen = 0;
     mbedtls_md_type_t md;
     *sig_len = 0;
     struct mbed_key *mk = rlab_mbed_key(k);
     if (mk == NULL || p == NULL || digest == NULL || p->salt_len < 0)
         return RLAB_ERR_INVALID_ARG; /* RLAB_PSS_SALT_AUTO is for verify */
     int rc = mbed_hash(p->hash, p->mgf1_hash, &md, &hlen);
+    if (rc == RLAB_OK)
+        rc = mbed_sign_args(k, digest_len, hlen, cap, &klen);
     if (rc != RLAB_OK)
         return rc;
-    if (digest_len != hlen)
-        return RLAB_ERR_INVALID_ARG;
-    if (!k->has_private)
-        return RLAB_ERR_KEY_NOT_PRIVATE;
-    size_t klen = rlab_key_size(k);
-    if (cap < klen)
-        return RLAB_ERR_BUFFER_TOO_SMALL;
     /* RFC 8017 9.1.1: emLen = ceil((modBits - 1) / 8) >= hLen + sLen + 2.
      * mbedTLS 2.28 tests against k instead of emLen, which lets one byte too
      * many through when modBits = 8m + 1; the standard's bound is kept here. */
@@ -196,12 +258,7 @@ int rlab_mbed_pss_sign(const rlab_key *k, const struct rlab_pss_params *p,
                                               (unsigned)hlen, digest, p->salt_len,
                                               sig);
     rlab_mbed_unlock(mk);
-    if (ret != 0) {
-        mbedtls_platform_zeroize(sig, klen);
-        return mbed_private_fail("mbedtls_rsa_rsassa_pss_sign_ext", ret, &a);
-    }
-    *sig_len = klen;
-    return RLAB_OK;
+    return mbed_private_done(ret, "mbedtls_rsa_rsassa_pss_sign_ext", &a, sig, klen, sig_len);
 }
 
 /* see backend.h */
@@ -216,12 +273,10 @@ int rlab_mbed_pss_verify(const rlab_key *k, const struct rlab_pss_params *p,
         p->salt_len < RLAB_PSS_SALT_AUTO)
         return RLAB_ERR_INVALID_ARG;
     int rc = mbed_hash(p->hash, p->mgf1_hash, &md, &hlen);
+    if (rc == RLAB_OK)
+        rc = mbed_verify_args(k, digest_len, hlen, sig_len);
     if (rc != RLAB_OK)
         return rc;
-    if (digest_len != hlen)
-        return RLAB_ERR_INVALID_ARG;
-    if (sig_len != rlab_key_size(k))
-        return RLAB_ERR_VERIFY;
     int salt = p->salt_len == RLAB_PSS_SALT_AUTO ? MBEDTLS_RSA_SALT_LEN_ANY : p->salt_len;
 
     mbedtls_rsa_context *rsa = rlab_mbed_lock(mk, MBEDTLS_RSA_PKCS_V21, md);
@@ -247,22 +302,17 @@ int rlab_mbed_pkcs1_sign(const rlab_key *k, rlab_hash hash,
                          const uint8_t *digest, size_t digest_len, uint8_t *sig,
                          size_t *sig_len)
 {
-    size_t cap = *sig_len, hlen = 0;
+    size_t cap = *sig_len, hlen = 0, klen = 0;
     mbedtls_md_type_t md;
     *sig_len = 0;
     struct mbed_key *mk = rlab_mbed_key(k);
     if (mk == NULL || digest == NULL)
         return RLAB_ERR_INVALID_ARG;
     int rc = mbed_hash(hash, hash, &md, &hlen);
+    if (rc == RLAB_OK)
+        rc = mbed_sign_args(k, digest_len, hlen, cap, &klen);
     if (rc != RLAB_OK)
         return rc;
-    if (digest_len != hlen)
-        return RLAB_ERR_INVALID_ARG;
-    if (!k->has_private)
-        return RLAB_ERR_KEY_NOT_PRIVATE;
-    size_t klen = rlab_key_size(k);
-    if (cap < klen)
-        return RLAB_ERR_BUFFER_TOO_SMALL;
     if (klen < mbed_digestinfo_len(hash) + 11)
         return RLAB_ERR_MSG_TOO_LONG;
 
@@ -273,12 +323,8 @@ int rlab_mbed_pkcs1_sign(const rlab_key *k, rlab_hash hash,
                                                 MBEDTLS_RSA_PRIVATE, md,
                                                 (unsigned)hlen, digest, sig);
     rlab_mbed_unlock(mk);
-    if (ret != 0) {
-        mbedtls_platform_zeroize(sig, klen);
-        return mbed_private_fail("mbedtls_rsa_rsassa_pkcs1_v15_sign", ret, NULL);
-    }
-    *sig_len = klen;
-    return RLAB_OK;
+    return mbed_private_done(ret, "mbedtls_rsa_rsassa_pkcs1_v15_sign", NULL, sig, klen,
+                             sig_len);
 }
 
 /* see backend.h; 2.28 re-encodes the DigestInfo and compares every byte in
@@ -293,12 +339,10 @@ int rlab_mbed_pkcs1_verify(const rlab_key *k, rlab_hash hash,
     if (mk == NULL || digest == NULL || sig == NULL)
         return RLAB_ERR_INVALID_ARG;
     int rc = mbed_hash(hash, hash, &md, &hlen);
+    if (rc == RLAB_OK)
+        rc = mbed_verify_args(k, digest_len, hlen, sig_len);
     if (rc != RLAB_OK)
         return rc;
-    if (digest_len != hlen)
-        return RLAB_ERR_INVALID_ARG;
-    if (sig_len != rlab_key_size(k))
-        return RLAB_ERR_VERIFY;
     mbedtls_rsa_context *rsa = rlab_mbed_lock(mk, MBEDTLS_RSA_PKCS_V15, MBEDTLS_MD_NONE);
     if (rsa == NULL)
         return RLAB_ERR_BACKEND;
@@ -334,13 +378,8 @@ int rlab_mbed_pkcs1_encrypt(const rlab_key *k, const struct rlab_rng *rng,
                                                   MBEDTLS_RSA_PUBLIC, msg_len,
                                                   mbed_nonnull(msg), out);
     rlab_mbed_unlock(mk);
-    if (ret != 0) {
-        mbedtls_platform_zeroize(out, klen);
-        return rlab_mbed_fail(a.failed ? RLAB_ERR_RNG : RLAB_ERR_BACKEND,
-                              "mbedtls_rsa_rsaes_pkcs1_v15_encrypt", ret);
-    }
-    *outlen = klen;
-    return RLAB_OK;
+    return mbed_public_done(ret, "mbedtls_rsa_rsaes_pkcs1_v15_encrypt", &a, out, klen,
+                            outlen);
 }
 
 /* see backend.h; the unpadding in 2.28 is constant-time
@@ -349,19 +388,14 @@ int rlab_mbed_pkcs1_encrypt(const rlab_key *k, const struct rlab_rng *rng,
 int rlab_mbed_pkcs1_decrypt(const rlab_key *k, const uint8_t *ct,
                             size_t ct_len, uint8_t *out, size_t *outlen)
 {
-    size_t cap = *outlen;
+    size_t cap = *outlen, room = 0;
     *outlen = 0;
     struct mbed_key *mk = rlab_mbed_key(k);
     if (mk == NULL || ct == NULL)
         return RLAB_ERR_INVALID_ARG;
-    if (!k->has_private)
-        return RLAB_ERR_KEY_NOT_PRIVATE;
-    size_t klen = rlab_key_size(k);
-    if (cap < klen)
-        return RLAB_ERR_BUFFER_TOO_SMALL;
-    mbedtls_platform_zeroize(out, klen);
-    if (ct_len != klen)
-        return RLAB_ERR_DECRYPT;
+    int rc = mbed_decrypt_args(k, 11, ct_len, out, cap, &room);
+    if (rc != RLAB_OK)
+        return rc;
 
     mbedtls_rsa_context *rsa = rlab_mbed_lock(mk, MBEDTLS_RSA_PKCS_V15, MBEDTLS_MD_NONE);
     if (rsa == NULL)
@@ -369,14 +403,9 @@ int rlab_mbed_pkcs1_decrypt(const rlab_key *k, const uint8_t *ct,
     size_t olen = 0;
     int ret = mbedtls_rsa_rsaes_pkcs1_v15_decrypt(rsa, rlab_mbed_drbg, NULL,
                                                   MBEDTLS_RSA_PRIVATE, &olen, ct,
-                                                  out, klen);
+                                                  out, room);
     rlab_mbed_unlock(mk);
-    if (ret != 0) {
-        mbedtls_platform_zeroize(out, klen);
-        return RLAB_ERR_DECRYPT;
-    }
-    *outlen = olen;
-    return RLAB_OK;
+    return mbed_decrypt_done(ret, out, room, olen, outlen);
 }
 
 /* ---- raw ---------------------------------------------------------------- */
@@ -410,10 +439,7 @@ int rlab_mbed_raw_public(const rlab_key *k, const uint8_t *in, size_t in_len,
         return RLAB_ERR_BACKEND;
     int ret = mbedtls_rsa_public(rsa, in, out);
     rlab_mbed_unlock(mk);
-    if (ret != 0)
-        return rlab_mbed_fail(RLAB_ERR_BACKEND, "mbedtls_rsa_public", ret);
-    *outlen = klen;
-    return RLAB_OK;
+    return mbed_public_done(ret, "mbedtls_rsa_public", NULL, out, klen, outlen);
 }
 
 /* see backend.h */
@@ -433,10 +459,5 @@ int rlab_mbed_raw_private(const rlab_key *k, const uint8_t *in, size_t in_len,
         return RLAB_ERR_BACKEND;
     int ret = mbedtls_rsa_private(rsa, rlab_mbed_drbg, NULL, in, out);
     rlab_mbed_unlock(mk);
-    if (ret != 0) {
-        mbedtls_platform_zeroize(out, klen);
-        return mbed_private_fail("mbedtls_rsa_private", ret, NULL);
-    }
-    *outlen = klen;
-    return RLAB_OK;
+    return mbed_private_done(ret, "mbedtls_rsa_private", NULL, out, klen, outlen);
 }

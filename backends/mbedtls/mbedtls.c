@@ -6,8 +6,8 @@
  * What 2.28 cannot do, and how it is reported:
  *   - SHA-512/224 and SHA-512/256 do not exist in 2.28: not in `hashes`.
  *   - OAEP and PSS with an MGF1 hash other than the hash: the library takes
- *     one hash for both (see mbed_rsa.c), so RLAB_CAP_OAEP_MGF1 and
- *     RLAB_CAP_PSS_MGF1 are unset.
+ *     one hash for both, in PSS verification too (see mbed_rsa.c), so
+ *     RLAB_CAP_OAEP_MGF1 and RLAB_CAP_PSS_MGF1 are unset.
  *   - keygen of odd sizes or beyond MBEDTLS_MPI_MAX_BITS: limit().
  */
 #include <pthread.h>
