@@ -288,8 +288,8 @@ START_TEST(pem_layout_accepted)
     static const char *const texts[] = {
         "-----BEGIN RSA PUBLIC KEY-----\nMAcCAgDFAgED\n-----END RSA PUBLIC KEY-----\n",
         "-----BEGIN RSA PUBLIC KEY-----\nMAcCAgDFAgED\n-----END RSA PUBLIC KEY-----",
-        " \t\r\n\n-----BEGIN RSA PUBLIC KEY-----\r\nMAcC\r\nAgDF\r\nAgED\r\n"
-        "-----END RSA PUBLIC KEY-----\r\n\n \t",
+        (" \t\r\n\n-----BEGIN RSA PUBLIC KEY-----\r\nMAcC\r\nAgDF\r\nAgED\r\n"
+         "-----END RSA PUBLIC KEY-----\r\n\n \t"),
         "-----BEGIN RSA PUBLIC KEY-----\nMA\ncCAgDFAg\nED\n-----END RSA PUBLIC KEY-----\n",
         "-----BEGIN RSA PUBLIC KEY-----\nMAYCAQUCAQM=\n-----END RSA PUBLIC KEY-----\n",
         "-----BEGIN RSA PUBLIC KEY-----\nMAYCAQUCAQ\nM=\n-----END RSA PUBLIC KEY-----\n",
