@@ -51,3 +51,21 @@ if(OPENSSL_CLI)
 else()
   message(STATUS "openssl command-line tool not found: cli.* interop tests left out")
 endif()
+
+# The error paths under valgrind memcheck (uninitialised reads, leaks) as in
+# Monocypher's test script; the sanitizer build covers the same ground with
+# ASan, so these run only in the plain build.  Label "memcheck"; the openssl
+# key suite is the slow one (EVP_PKEY_check's primality rounds under
+# valgrind take about four minutes).
+if(VALGRIND AND NOT RSALAB_SANITIZE)
+  foreach(suite negative keys symmetric)
+    foreach(be ${RSALAB_BACKENDS})
+      add_test(NAME memcheck.${suite}.${be}
+               COMMAND ${VALGRIND} -q --error-exitcode=1 --leak-check=full
+                       --errors-for-leak-kinds=definite
+                       $<TARGET_FILE:suite_${suite}> ${be})
+      set_tests_properties(memcheck.${suite}.${be} PROPERTIES
+        TIMEOUT 1800 SKIP_RETURN_CODE 77 LABELS "memcheck;${suite};${be}")
+    endforeach()
+  endforeach()
+endif()
