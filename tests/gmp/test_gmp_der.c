@@ -8,7 +8,7 @@
  *  - malformed inputs, hand-made so that each differs from a valid one in
  *    one way, are refused with RLAB_ERR_KEY_FORMAT and the detail naming
  *    that way; every prefix of every fixture is refused;
- *  - a random-mutation loop (seed printed; RLAB_TEST_SEED=<n> replays it):
+ *  - a random-mutation loop (seed printed; RSALAB_TEST_SEED=<n> replays it):
  *    every mutated input either fails cleanly (KEY_FORMAT, output cleared)
  *    or decodes to a key whose encoding is exactly the input (DER is one
  *    encoding per key, so anything else accepted would be a parser bug).
@@ -684,10 +684,10 @@ static int same_but_whitespace(const uint8_t *a, size_t alen, const uint8_t *b, 
 START_TEST(random_mutations)
 {
     uint64_t seed = 0x5eedDE4ULL;
-    const char *env = getenv("RLAB_TEST_SEED");
+    const char *env = getenv("RSALAB_TEST_SEED");
     if (env != NULL && *env != '\0')
         seed = strtoull(env, NULL, 0);
-    printf("gmp.der random_mutations: seed %llu (RLAB_TEST_SEED=%llu replays it)\n",
+    printf("gmp.der random_mutations: seed %llu (RSALAB_TEST_SEED=%llu replays it)\n",
            (unsigned long long)seed, (unsigned long long)seed);
     fflush(stdout);
     rng_state = seed ? seed : 1;
