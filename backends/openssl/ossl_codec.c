@@ -76,6 +76,12 @@ static int ossl_tlv(const uint8_t *p, size_t avail, size_t *hdr, size_t *body)
     return *body <= avail - *hdr;
 }
 
+/* The element at p[0..avail) is the INTEGER 0 (02 01 00). */
+static int ossl_version_zero(const uint8_t *p, size_t avail)
+{
+    return avail >= 3 && p[0] == 0x02 && p[1] == 0x01 && p[2] == 0x00;
+}
+
 /*
  * One DER SEQUENCE covering in[0..len) exactly whose first two elements
  * have the tags of the format.  This is what tells the four formats apart:
@@ -89,7 +95,25 @@ static int ossl_der_exact(const uint8_t *in, size_t len, const struct ossl_fmt *
         !ossl_tlv(in + h0, b0, &h1, &b1) || in[h0] != f->tags[0])
         return 0;
     size_t second = h0 + h1 + b1;
-    return second < len && in[second] == f->tags[1];
+    if (second >= len || in[second] != f->tags[1])
+        return 0;
+    if (!f->is_private)
+        return 1;
+    /* OpenSSL's decoder takes any version; two-prime keys are version 0. */
+    if (!ossl_version_zero(in + h0, b0))
+        return 0;
+    if (f->tags[1] != 0x30)
+        return 1;
+    /* PKCS#8: the RSAPrivateKey inside the OCTET STRING is version 0 too. */
+    size_t h2, b2, h3, b3, h4, b4;
+    if (!ossl_tlv(in + second, len - second, &h2, &b2))
+        return 0;
+    size_t third = second + h2 + b2;
+    if (third >= len || in[third] != 0x04 || !ossl_tlv(in + third, len - third, &h3, &b3))
+        return 0;
+    const uint8_t *inner = in + third + h3;
+    return ossl_tlv(inner, b3, &h4, &b4) && inner[0] == 0x30 &&
+           ossl_version_zero(inner + h4, b4);
 }
 
 static int ossl_is_space(uint8_t c)
