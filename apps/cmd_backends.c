@@ -7,8 +7,8 @@
 #include <jansson.h>
 #include <string.h>
 
-#include "commands.h"
-#include "opts.h"
+#include "apps/commands.h"
+#include "apps/opts.h"
 
 static const char cmd[] = "backends";
 

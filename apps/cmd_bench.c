@@ -7,9 +7,9 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "bench.h"
-#include "commands.h"
-#include "opts.h"
+#include "bench/bench.h"
+#include "apps/commands.h"
+#include "apps/opts.h"
 
 static const char cmd[] = "bench";
 

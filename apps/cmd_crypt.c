@@ -10,9 +10,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "commands.h"
-#include "core/ct.h"
-#include "opts.h"
+#include "backends/ops.h"
+#include "apps/commands.h"
+#include "base/ct.h"
+#include "apps/opts.h"
 
 enum { OPT_LABEL = RLAB_OPT_RSA_NEXT };
 
@@ -121,8 +122,8 @@ static int do_encrypt(const struct rlab_app_rsa_args *a, const rlab_key *k,
     int rc = RLAB_ERR_NOMEM;
     rlab_error_clear();
     if (ct != NULL)
-        rc = a->pkcs1 ? be->pkcs1_encrypt(k, NULL, msg.data, msg.len, ct, &ct_len)
-                      : be->oaep_encrypt(k, op, NULL, msg.data, msg.len, ct, &ct_len);
+        rc = a->pkcs1 ? rlab_pkcs1_encrypt(be, k, NULL, msg.data, msg.len, ct, &ct_len)
+                      : rlab_oaep_encrypt(be, k, op, NULL, msg.data, msg.len, ct, &ct_len);
     rlab_buf_clear(&msg);
     st = rlab_app_write_result(a->cmd, "encryption", rc, a->out, ct, ct_len, 0644);
     free(ct);
@@ -144,8 +145,8 @@ static int do_decrypt(const struct rlab_app_rsa_args *a, const rlab_key *k,
     /* A ciphertext of the wrong length is one more way to fail decryption,
      * reported like all the others. */
     if (pt != NULL && ct.len == klen)
-        rc = a->pkcs1 ? be->pkcs1_decrypt(k, ct.data, ct.len, pt, &pt_len)
-                      : be->oaep_decrypt(k, op, ct.data, ct.len, pt, &pt_len);
+        rc = a->pkcs1 ? rlab_pkcs1_decrypt(be, k, ct.data, ct.len, pt, &pt_len)
+                      : rlab_oaep_decrypt(be, k, op, ct.data, ct.len, pt, &pt_len);
     rlab_buf_clear(&ct);
     if (pt == NULL) {
         st = rlab_app_error(a->cmd, NULL, RLAB_ERR_NOMEM);

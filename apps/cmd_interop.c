@@ -6,8 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "commands.h"
-#include "opts.h"
+#include "apps/commands.h"
+#include "apps/opts.h"
 #include "vectors/interop.h"
 
 static const char cmd[] = "interop";

@@ -7,9 +7,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "commands.h"
+#include "backends/ops.h"
+#include "apps/commands.h"
 #include "core/keyfile.h"
-#include "opts.h"
+#include "apps/opts.h"
 
 static const char cmd[] = "keygen";
 
@@ -59,7 +60,7 @@ static int export_write(const rlab_key *k, rlab_keyfmt fmt, const char *path,
 {
     struct rlab_buf pem = RLAB_BUF_INIT;
     rlab_error_clear();
-    int rc = k->be->export_key(k, fmt, RLAB_ENC_PEM, &pem);
+    int rc = rlab_key_export(k->be, k, fmt, RLAB_ENC_PEM, &pem);
     if (rc != RLAB_OK)
         return rlab_app_fail(cmd, "export", rc);
     rc = rlab_file_write(path, pem.data, pem.len, mode, force);
@@ -97,7 +98,7 @@ static int generate(const struct rlab_backend *be, unsigned bits,
 
     rlab_key *k = NULL;
     rlab_error_clear();
-    int rc = be->keygen(bits, e, NULL, &k);
+    int rc = rlab_keygen(be, bits, e, NULL, &k);
     if (rc != RLAB_OK)
         return rlab_app_fail(cmd, "key generation", rc);
     st = export_write(k, RLAB_KEYFMT_PKCS8, priv_path, 0600, force);

@@ -5,9 +5,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "commands.h"
-#include "core/ct.h"
-#include "opts.h"
+#include "backends/ops.h"
+#include "apps/commands.h"
+#include "base/ct.h"
+#include "apps/opts.h"
 
 enum { OPT_SALT = RLAB_OPT_RSA_NEXT, OPT_SIG };
 
@@ -124,8 +125,8 @@ static int do_sign(const struct sign_args *a, const rlab_key *k,
     struct rlab_pss_params pp = {.hash = r->hash, .mgf1_hash = r->mgf1,
                                  .salt_len = a->salt_len};
     rlab_error_clear();
-    int rc = r->pkcs1 ? be->pkcs1_sign(k, r->hash, digest, dlen, sig, &sig_len)
-                      : be->pss_sign(k, &pp, NULL, digest, dlen, sig, &sig_len);
+    int rc = r->pkcs1 ? rlab_pkcs1_sign(be, k, r->hash, digest, dlen, sig, &sig_len)
+                      : rlab_pss_sign(be, k, &pp, NULL, digest, dlen, sig, &sig_len);
     int st = rlab_app_write_result(r->cmd, "signing", rc, r->out, sig, sig_len, 0644);
     free(sig);
     return st;
@@ -142,8 +143,8 @@ static int do_verify(const struct sign_args *a, const rlab_key *k,
     rlab_error_clear();
     /* A signature of the wrong length is simply not a valid signature. */
     if (sig->len == rlab_key_size(k))
-        rc = r->pkcs1 ? be->pkcs1_verify(k, r->hash, digest, dlen, sig->data, sig->len)
-                      : be->pss_verify(k, &pp, digest, dlen, sig->data, sig->len);
+        rc = r->pkcs1 ? rlab_pkcs1_verify(be, k, r->hash, digest, dlen, sig->data, sig->len)
+                      : rlab_pss_verify(be, k, &pp, digest, dlen, sig->data, sig->len);
     if (rc == RLAB_OK) {
         printf("signature ok\n");
         return RLAB_EXIT_OK;

@@ -5,8 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "commands.h"
-#include "opts.h"
+#include "apps/commands.h"
+#include "apps/opts.h"
 #include "vectors/vec.h"
 
 static const char cmd[] = "vectors";

@@ -3,7 +3,7 @@
 #include <string.h>
 
 #include "backends/backend.h"
-#include "commands.h"
+#include "apps/commands.h"
 
 static const struct {
     const char *name;

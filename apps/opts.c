@@ -1,5 +1,6 @@
 /* see opts.h */
-#include "opts.h"
+#include "backends/ops.h"
+#include "apps/opts.h"
 
 #include <errno.h>
 #include <stdarg.h>
@@ -7,7 +8,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "core/ct.h"
+#include "base/ct.h"
 #include "core/keyfile.h"
 
 /* ---- option parsing ---------------------------------------------------- */
@@ -224,7 +225,7 @@ int rlab_app_load_key(const char *cmd, const struct rlab_backend *be,
         return RLAB_EXIT_OK;
     /* A key that is not a key is an input error, never "check said no". */
     /* rlab_file_read's detail already names the path. */
-    return rlab_app_fail(cmd, rc == RLAB_ERR_IO ? "cannot read the key" : path, rc);
+    return rlab_app_fail(cmd, (rc == RLAB_ERR_IO || rc == RLAB_ERR_NOT_FOUND || rc == RLAB_ERR_TOO_BIG) ? "cannot read the key" : path, rc);
 }
 
 static int is_stdio(const char *path)
@@ -242,12 +243,11 @@ int rlab_app_read(const char *cmd, const char *path, size_t max,
 {
     out->data = NULL;
     out->len = 0;
-    FILE *f = is_stdio(path) ? stdin : fopen(path, "rb");
     const char *shown = rlab_app_input_name(path);
-    if (f == NULL) {
-        rlab_error_set(RLAB_ERR_IO, "%s", strerror(errno));
-        return rlab_app_error(cmd, shown, RLAB_ERR_IO);
-    }
+    int orc;
+    FILE *f = rlab_file_open_input(is_stdio(path) ? "-" : path, &orc);
+    if (f == NULL)
+        return rlab_app_fail(cmd, "cannot read the input", orc);
     int st = RLAB_EXIT_OK;
     if (rlab_buf_alloc(out, max + 1) != RLAB_OK) {
         st = rlab_app_error(cmd, shown, RLAB_ERR_NOMEM);
@@ -331,21 +331,20 @@ int rlab_app_hash_input(const char *cmd, const struct rlab_backend *be,
                 rlab_hash_name(h));
         return RLAB_EXIT_USAGE;
     }
-    FILE *f = is_stdio(path) ? stdin : fopen(path, "rb");
     const char *shown = rlab_app_input_name(path);
-    if (f == NULL) {
-        rlab_error_set(RLAB_ERR_IO, "%s", strerror(errno));
-        return rlab_app_error(cmd, shown, RLAB_ERR_IO);
-    }
+    int orc;
+    FILE *f = rlab_file_open_input(is_stdio(path) ? "-" : path, &orc);
+    if (f == NULL)
+        return rlab_app_fail(cmd, "cannot read the input", orc);
     rlab_hash_ctx *c = NULL;
     rlab_error_clear();
-    int rc = hp->hash_new(h, &c);
+    int rc = rlab_hash_new(hp, h, &c);
     static uint8_t chunk[1 << 16];
     while (rc == RLAB_OK) {
         size_t n = fread(chunk, 1, sizeof chunk, f);
         if (n == 0)
             break;
-        rc = hp->hash_update(c, chunk, n);
+        rc = rlab_hash_update(hp, c, chunk, n);
     }
     int io_error = ferror(f);
     int e = errno;
@@ -353,14 +352,14 @@ int rlab_app_hash_input(const char *cmd, const struct rlab_backend *be,
         fclose(f);
     if (rc == RLAB_OK && io_error) {
         rlab_error_set(RLAB_ERR_IO, "%s", strerror(e));
-        hp->hash_free(c);
+        rlab_hash_free(hp, c);
         return rlab_app_error(cmd, shown, RLAB_ERR_IO);
     }
     if (rc != RLAB_OK) {
-        hp->hash_free(c);
+        rlab_hash_free(hp, c);
         return rlab_app_fail(cmd, "hashing the input", rc);
     }
-    rc = hp->hash_final(c, digest);
+    rc = rlab_hash_final(hp, c, digest);
     if (rc != RLAB_OK)
         return rlab_app_fail(cmd, "hashing the input", rc);
     return RLAB_EXIT_OK;

@@ -22,7 +22,7 @@
 #include <stdio.h>
 
 #include "backends/backend.h"
-#include "commands.h"
+#include "apps/commands.h"
 
 /* The backend used when --backend is not given (the first usable backend
  * when this one is not built). */

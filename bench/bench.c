@@ -8,8 +8,9 @@
 #include <stdarg.h>
 #include <string.h>
 
-#include "bench.h"
-#include "rsa_ops.h"
+#include "backends/ops.h"
+#include "bench/bench.h"
+#include "bench/rsa_ops.h"
 
 void rlab_bench_config_default(struct rlab_bench_config *c, int quick)
 {
@@ -103,7 +104,7 @@ static rlab_key *pick_key(const struct rlab_backend *be, const struct rlab_buf *
         return k;
     }
     if (ref->len > 0 && can(be, RLAB_OP_IMPORT) &&
-        be->import(RLAB_KEYFMT_PKCS8, RLAB_ENC_DER, ref->data, ref->len, &k) == RLAB_OK) {
+        rlab_key_import(be, RLAB_KEYFMT_PKCS8, RLAB_ENC_DER, ref->data, ref->len, &k) == RLAB_OK) {
         snprintf(source, cap, "%s key, PKCS#8 DER", ref_from);
         return k;
     }
@@ -132,7 +133,7 @@ static int run_size(struct rlab_bench_result *r, size_t bi)
         rlab_bench_time_keygen(be, bits, nkeys, c->keygen_budget, &cells[RLAB_BENCH_KEYGEN],
                                &own);
         if (ref.len == 0 && own != NULL && can(be, RLAB_OP_EXPORT) &&
-            be->export_key(own, RLAB_KEYFMT_PKCS8, RLAB_ENC_DER, &ref) == RLAB_OK)
+            rlab_key_export(be, own, RLAB_KEYFMT_PKCS8, RLAB_ENC_DER, &ref) == RLAB_OK)
             ref_from = be->name;
 
         rlab_key *k = pick_key(be, &ref, ref_from, &own, r->key_source[b][bi],
@@ -178,7 +179,7 @@ static int run_speed_check(struct rlab_bench_result *r)
     rlab_error_clear();
     struct rlab_op_query q = {.op = RLAB_OP_KEYGEN, .bits = 2048};
     const char *why = rlab_backend_check(be, &q);
-    int rc = why == NULL ? be->keygen(2048, 65537, NULL, &k) : RLAB_ERR_UNSUPPORTED;
+    int rc = why == NULL ? rlab_keygen(be, 2048, 65537, NULL, &k) : RLAB_ERR_UNSUPPORTED;
     if (rc != RLAB_OK) {
         s->status = RLAB_BENCH_SKIPPED;
         snprintf(s->reason, sizeof s->reason, "openssl backend: no 2048-bit key: %s",

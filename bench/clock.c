@@ -1,7 +1,7 @@
 /* see bench.h */
 #include <time.h>
 
-#include "bench.h"
+#include "bench/bench.h"
 
 uint64_t rlab_bench_now_ns(void)
 {

@@ -6,7 +6,7 @@
 #include <math.h>
 #include <string.h>
 
-#include "bench.h"
+#include "bench/bench.h"
 
 static void field(FILE *f, const char *s)
 {

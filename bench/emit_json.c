@@ -2,7 +2,7 @@
 #include <jansson.h>
 #include <math.h>
 
-#include "bench.h"
+#include "bench/bench.h"
 
 static json_t *num_or_null(double v)
 {

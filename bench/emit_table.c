@@ -3,7 +3,7 @@
 #include <math.h>
 #include <string.h>
 
-#include "bench.h"
+#include "bench/bench.h"
 
 #define VALUE_W 21
 #define RATIO_W 6

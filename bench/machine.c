@@ -5,7 +5,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "bench.h"
+#include "bench/bench.h"
 
 #ifndef RSALAB_BUILD_TYPE
 #define RSALAB_BUILD_TYPE "unknown"

@@ -1,11 +1,12 @@
 /* see rsa_ops.h */
-#include "rsa_ops.h"
+#include "backends/ops.h"
+#include "bench/rsa_ops.h"
 
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "core/ct.h"
+#include "base/ct.h"
 
 #define MAX_TRIALS 64
 
@@ -52,28 +53,28 @@ int rlab_bench_keyops_init(struct rlab_bench_keyops *o, const rlab_key *k)
     o->ct_rc = o->pss_sig_rc = o->pkcs1_sig_rc = RLAB_ERR_UNSUPPORTED;
     if (be->oaep_encrypt != NULL) {
         o->ct_len = o->klen;
-        o->ct_rc = be->oaep_encrypt(k, &o->oaep, NULL, o->msg, sizeof o->msg, o->ct, &o->ct_len);
+        o->ct_rc = rlab_oaep_encrypt(be, k, &o->oaep, NULL, o->msg, sizeof o->msg, o->ct, &o->ct_len);
         outlen = o->klen;
         /* The decrypt loop must time successful decryptions. */
         if (o->ct_rc == RLAB_OK && be->oaep_decrypt != NULL &&
-            (be->oaep_decrypt(k, &o->oaep, o->ct, o->ct_len, o->out, &outlen) != RLAB_OK ||
+            (rlab_oaep_decrypt(be, k, &o->oaep, o->ct, o->ct_len, o->out, &outlen) != RLAB_OK ||
              outlen != sizeof o->msg || memcmp(o->out, o->msg, outlen) != 0))
             o->ct_rc = RLAB_ERR_DECRYPT;
     }
     if (be->pss_sign != NULL) {
         o->pss_sig_len = o->klen;
-        o->pss_sig_rc = be->pss_sign(k, &o->pss, NULL, o->digest, sizeof o->digest,
+        o->pss_sig_rc = rlab_pss_sign(be, k, &o->pss, NULL, o->digest, sizeof o->digest,
                                      o->pss_sig, &o->pss_sig_len);
         if (o->pss_sig_rc == RLAB_OK && be->pss_verify != NULL)
-            o->pss_sig_rc = be->pss_verify(k, &o->pss, o->digest, sizeof o->digest,
+            o->pss_sig_rc = rlab_pss_verify(be, k, &o->pss, o->digest, sizeof o->digest,
                                            o->pss_sig, o->pss_sig_len);
     }
     if (be->pkcs1_sign != NULL) {
         o->pkcs1_sig_len = o->klen;
-        o->pkcs1_sig_rc = be->pkcs1_sign(k, RLAB_HASH_SHA256, o->digest, sizeof o->digest,
+        o->pkcs1_sig_rc = rlab_pkcs1_sign(be, k, RLAB_HASH_SHA256, o->digest, sizeof o->digest,
                                          o->pkcs1_sig, &o->pkcs1_sig_len);
         if (o->pkcs1_sig_rc == RLAB_OK && be->pkcs1_verify != NULL)
-            o->pkcs1_sig_rc = be->pkcs1_verify(k, RLAB_HASH_SHA256, o->digest,
+            o->pkcs1_sig_rc = rlab_pkcs1_verify(be, k, RLAB_HASH_SHA256, o->digest,
                                                sizeof o->digest, o->pkcs1_sig,
                                                o->pkcs1_sig_len);
     }
@@ -132,23 +133,23 @@ static int op_once(struct rlab_bench_keyops *o, enum rlab_bench_kind kind)
     size_t outlen = o->klen;
     switch (kind) {
     case RLAB_BK_OAEP_ENCRYPT:
-        return be->oaep_encrypt(k, &o->oaep, NULL, o->msg, sizeof o->msg, o->out, &outlen);
+        return rlab_oaep_encrypt(be, k, &o->oaep, NULL, o->msg, sizeof o->msg, o->out, &outlen);
     case RLAB_BK_OAEP_DECRYPT:
-        return be->oaep_decrypt(k, &o->oaep, o->ct, o->ct_len, o->out, &outlen);
+        return rlab_oaep_decrypt(be, k, &o->oaep, o->ct, o->ct_len, o->out, &outlen);
     case RLAB_BK_PSS_SIGN:
-        return be->pss_sign(k, &o->pss, NULL, o->digest, sizeof o->digest, o->out, &outlen);
+        return rlab_pss_sign(be, k, &o->pss, NULL, o->digest, sizeof o->digest, o->out, &outlen);
     case RLAB_BK_PSS_VERIFY:
-        return be->pss_verify(k, &o->pss, o->digest, sizeof o->digest, o->pss_sig,
+        return rlab_pss_verify(be, k, &o->pss, o->digest, sizeof o->digest, o->pss_sig,
                               o->pss_sig_len);
     case RLAB_BK_RAW_PRIVATE:
-        return be->raw_private(k, o->raw_in, o->klen, o->out, &outlen);
+        return rlab_raw_private(be, k, o->raw_in, o->klen, o->out, &outlen);
     case RLAB_BK_RAW_PUBLIC:
-        return be->raw_public(k, o->raw_in, o->klen, o->out, &outlen);
+        return rlab_raw_public(be, k, o->raw_in, o->klen, o->out, &outlen);
     case RLAB_BK_PKCS1_SIGN:
-        return be->pkcs1_sign(k, RLAB_HASH_SHA256, o->digest, sizeof o->digest, o->out,
+        return rlab_pkcs1_sign(be, k, RLAB_HASH_SHA256, o->digest, sizeof o->digest, o->out,
                               &outlen);
     case RLAB_BK_PKCS1_VERIFY:
-        return be->pkcs1_verify(k, RLAB_HASH_SHA256, o->digest, sizeof o->digest,
+        return rlab_pkcs1_verify(be, k, RLAB_HASH_SHA256, o->digest, sizeof o->digest,
                                 o->pkcs1_sig, o->pkcs1_sig_len);
     default: return RLAB_ERR_INVALID_ARG;
     }
@@ -237,7 +238,7 @@ void rlab_bench_time_keygen(const struct rlab_backend *be, unsigned bits,
         rlab_key *k = NULL;
         rlab_error_clear();
         uint64_t t0 = rlab_bench_now_ns();
-        int rc = be->keygen(bits, 65537, NULL, &k);
+        int rc = rlab_keygen(be, bits, 65537, NULL, &k);
         uint64_t t1 = rlab_bench_now_ns();
         if (rc != RLAB_OK) {
             cell_set(cell, RLAB_BENCH_FAILED, "keygen", rc);

@@ -5,7 +5,7 @@
 #ifndef RLAB_BENCH_RSA_OPS_H
 #define RLAB_BENCH_RSA_OPS_H
 
-#include "bench.h"
+#include "bench/bench.h"
 
 /* Every operation the bench can time on a key. */
 enum rlab_bench_kind {

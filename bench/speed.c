@@ -8,7 +8,7 @@
 #include <string.h>
 #include <sys/wait.h>
 
-#include "bench.h"
+#include "bench/bench.h"
 
 int rlab_bench_parse_speed(const char *text, unsigned bits, double *sign,
                            double *verify)

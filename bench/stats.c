@@ -1,7 +1,7 @@
 /* see bench.h */
 #include <stdlib.h>
 
-#include "bench.h"
+#include "bench/bench.h"
 
 static int cmp_double(const void *a, const void *b)
 {

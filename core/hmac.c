@@ -4,11 +4,12 @@
  * runs over openssl's EVP digests, mbedTLS's md and the gmp backend's own
  * SHA implementations.
  */
-#include "hmac.h"
+#include "backends/ops.h"
+#include "core/hmac.h"
 
 #include <string.h>
 
-#include "ct.h"
+#include "base/ct.h"
 
 /* The backend that will hash with h: be itself when it has complete hash
  * slots for h, else the default provider under the same test. */
@@ -40,7 +41,7 @@ struct hmac_state {
 static void hmac_abandon(struct hmac_state *st)
 {
     if (st->inner != NULL)
-        st->be->hash_free(st->inner);
+        rlab_hash_free(st->be, st->inner);
     st->inner = NULL;
     rlab_wipe(st->k0, sizeof st->k0);
 }
@@ -50,18 +51,18 @@ static int hash2(const struct rlab_backend *be, rlab_hash h, const uint8_t *a,
                  size_t a_len, const uint8_t *b, size_t b_len, uint8_t *out)
 {
     rlab_hash_ctx *c = NULL;
-    int rc = be->hash_new(h, &c);
+    int rc = rlab_hash_new(be, h, &c);
     if (rc != RLAB_OK)
         return rc;
     if (a_len > 0)
-        rc = be->hash_update(c, a, a_len);
+        rc = rlab_hash_update(be, c, a, a_len);
     if (rc == RLAB_OK && b_len > 0)
-        rc = be->hash_update(c, b, b_len);
+        rc = rlab_hash_update(be, c, b, b_len);
     if (rc != RLAB_OK) {
-        be->hash_free(c);
+        rlab_hash_free(be, c);
         return rc;
     }
-    return be->hash_final(c, out);
+    return rlab_hash_final(be, c, out);
 }
 
 static int hmac_start(struct hmac_state *st, const struct rlab_backend *be,
@@ -85,12 +86,12 @@ static int hmac_start(struct hmac_state *st, const struct rlab_backend *be,
     }
     for (size_t i = 0; i < block; i++)
         ipad[i] = (uint8_t)(st->k0[i] ^ 0x36);
-    rc = be->hash_new(h, &st->inner);
+    rc = rlab_hash_new(be, h, &st->inner);
     if (rc != RLAB_OK) {
         st->inner = NULL;
         goto fail;
     }
-    rc = be->hash_update(st->inner, ipad, block);
+    rc = rlab_hash_update(be, st->inner, ipad, block);
     if (rc != RLAB_OK)
         goto fail;
     rlab_wipe(ipad, sizeof ipad);
@@ -106,7 +107,7 @@ static int hmac_update(struct hmac_state *st, const uint8_t *p, size_t len)
 {
     if (len == 0)
         return RLAB_OK;
-    int rc = st->be->hash_update(st->inner, p, len);
+    int rc = rlab_hash_update(st->be, st->inner, p, len);
     if (rc != RLAB_OK)
         hmac_abandon(st);
     return rc;
@@ -122,7 +123,7 @@ static int hmac_finish(struct hmac_state *st, uint8_t *out)
 
     rlab_hash_ctx *c = st->inner;
     st->inner = NULL; /* hash_final frees it, whatever it returns */
-    int rc = st->be->hash_final(c, inner);
+    int rc = rlab_hash_final(st->be, c, inner);
     for (size_t i = 0; i < block; i++)
         opad[i] = (uint8_t)(st->k0[i] ^ 0x5c);
     if (rc == RLAB_OK)

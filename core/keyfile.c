@@ -1,15 +1,13 @@
 /* see keyfile.h */
-#include "keyfile.h"
+#include "backends/ops.h"
+#include "core/keyfile.h"
 
-#include <errno.h>
-#include <fcntl.h>
-#include <stdio.h>
 #include <stdlib.h>
+#include <stdio.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
-#include "ct.h"
+#include "base/ct.h"
+#include "core/fileio.h"
 
 /* ---- detection --------------------------------------------------------- */
 
@@ -114,7 +112,7 @@ static int parse_pem(const struct rlab_backend *be, const uint8_t *data,
         rlab_keyfmt fmt;
         if (pem_label_fmt(b.label, &fmt)) {
             rlab_error_clear();
-            int rc = be->import(fmt, RLAB_ENC_PEM, b.begin, (size_t)(b.end - b.begin), out);
+            int rc = rlab_key_import(be, fmt, RLAB_ENC_PEM, b.begin, (size_t)(b.end - b.begin), out);
             if (rc == RLAB_OK)
                 *fmt_out = fmt;
             return rc;
@@ -134,7 +132,7 @@ static int parse_der(const struct rlab_backend *be, const uint8_t *data,
     char other_detail[256] = "";
     for (size_t i = 0; i < sizeof der_order / sizeof der_order[0]; i++) {
         rlab_error_clear();
-        int rc = be->import(der_order[i], RLAB_ENC_DER, data, len, out);
+        int rc = rlab_key_import(be, der_order[i], RLAB_ENC_DER, data, len, out);
         if (rc == RLAB_OK) {
             *fmt_out = der_order[i];
             return RLAB_OK;
@@ -191,163 +189,17 @@ int rlab_keyfile_parse(const struct rlab_backend *be, const uint8_t *data,
     return RLAB_OK;
 }
 
-/* ---- reading ----------------------------------------------------------- */
-
-/* Grow by copying into a fresh block and wiping the old one: realloc would
- * leave a copy of a private key in freed memory. */
-static int grow(struct rlab_buf *b, size_t *cap, size_t used)
-{
-    size_t ncap = *cap ? *cap * 2 : 4096;
-    if (ncap < *cap)
-        return RLAB_ERR_NOMEM;
-    uint8_t *n = malloc(ncap);
-    if (n == NULL)
-        return RLAB_ERR_NOMEM;
-    if (used > 0)
-        memcpy(n, b->data, used);
-    rlab_free_secret(b->data, *cap);
-    b->data = n;
-    *cap = ncap;
-    return RLAB_OK;
-}
-
-int rlab_file_read(const char *path, struct rlab_buf *out)
-{
-    out->data = NULL;
-    out->len = 0;
-    int is_stdin = strcmp(path, "-") == 0;
-    FILE *f = is_stdin ? stdin : fopen(path, "rb");
-    if (f == NULL)
-        return rlab_error_set(RLAB_ERR_IO, "%s: %s", path, strerror(errno));
-
-    size_t cap = 0, used = 0;
-    int rc = RLAB_OK;
-    for (;;) {
-        if (used == cap && (rc = grow(out, &cap, used)) != RLAB_OK)
-            break;
-        size_t n = fread(out->data + used, 1, cap - used, f);
-        used += n;
-        if (n == 0) {
-            if (ferror(f))
-                rc = rlab_error_set(RLAB_ERR_IO, "%s: %s",
-                                    is_stdin ? "standard input" : path,
-                                    strerror(errno));
-            break;
-        }
-    }
-    if (!is_stdin)
-        fclose(f);
-    if (rc != RLAB_OK) {
-        rlab_free_secret(out->data, cap);
-        out->data = NULL;
-        return rc;
-    }
-    /* rlab_buf_clear wipes len bytes; the tail past `used` was never written. */
-    out->len = used;
-    return RLAB_OK;
-}
+/* ---- loading ----------------------------------------------------------- */
 
 int rlab_keyfile_load(const struct rlab_backend *be, const char *path,
                       rlab_key **out)
 {
     *out = NULL;
     struct rlab_buf b = RLAB_BUF_INIT;
-    int rc = rlab_file_read(path, &b);
+    int rc = rlab_file_read(path, RLAB_KEYFILE_MAX, &b);
     if (rc != RLAB_OK)
         return rc;
     rc = rlab_keyfile_parse(be, b.data, b.len, out, NULL, NULL);
     rlab_buf_clear(&b);
-    return rc;
-}
-
-/* ---- writing ----------------------------------------------------------- */
-
-static int write_all(int fd, const uint8_t *p, size_t len)
-{
-    while (len > 0) {
-        ssize_t n = write(fd, p, len);
-        if (n < 0) {
-            if (errno == EINTR)
-                continue;
-            return -1;
-        }
-        p += n;
-        len -= (size_t)n;
-    }
-    return 0;
-}
-
-int rlab_file_write(const char *path, const uint8_t *data, size_t len,
-                    unsigned mode, int force)
-{
-    struct stat st;
-    if (lstat(path, &st) == 0) {
-        if (!force)
-            return rlab_error_set(RLAB_ERR_EXISTS, "%s", path);
-        /* rename() would replace a device or fifo (think /dev/null) by a
-         * plain file: never do that. */
-        if (!S_ISREG(st.st_mode) && !S_ISLNK(st.st_mode))
-            return rlab_error_set(RLAB_ERR_IO, "%s: not a regular file", path);
-    }
-
-    size_t plen = strlen(path);
-    char *tmp = malloc(plen + sizeof ".tmp.XXXXXX");
-    if (tmp == NULL)
-        return RLAB_ERR_NOMEM;
-    memcpy(tmp, path, plen);
-    memcpy(tmp + plen, ".tmp.XXXXXX", sizeof ".tmp.XXXXXX");
-
-    int rc = RLAB_OK;
-    /* mkstemp creates the file 0600, so a private key is never readable by
-     * others, even for a moment. */
-    int fd = mkstemp(tmp);
-    if (fd < 0) {
-        rc = rlab_error_set(RLAB_ERR_IO, "%s: %s", path, strerror(errno));
-        free(tmp);
-        return rc;
-    }
-    if (fchmod(fd, (mode_t)mode) != 0 || write_all(fd, data, len) != 0 ||
-        fsync(fd) != 0) {
-        rc = rlab_error_set(RLAB_ERR_IO, "%s: %s", path, strerror(errno));
-        close(fd);
-        goto fail;
-    }
-    if (close(fd) != 0) {
-        rc = rlab_error_set(RLAB_ERR_IO, "%s: %s", path, strerror(errno));
-        goto fail;
-    }
-    if (force) {
-        if (rename(tmp, path) != 0) {
-            rc = rlab_error_set(RLAB_ERR_IO, "%s: %s", path, strerror(errno));
-            goto fail;
-        }
-    } else {
-        /* link() refuses an existing target atomically, closing the window
-         * between the lstat above and the final name appearing. */
-        if (link(tmp, path) == 0) {
-            unlink(tmp);
-        } else {
-            int e = errno;
-            if (e == EPERM || e == ENOTSUP || e == EOPNOTSUPP) {
-                /* A file system without hard links: check, then rename. */
-                if (lstat(path, &st) == 0)
-                    e = EEXIST;
-                else if (rename(tmp, path) == 0) {
-                    free(tmp);
-                    return RLAB_OK;
-                } else
-                    e = errno;
-            }
-            rc = e == EEXIST ? rlab_error_set(RLAB_ERR_EXISTS, "%s", path)
-                             : rlab_error_set(RLAB_ERR_IO, "%s: %s", path, strerror(e));
-            goto fail;
-        }
-    }
-    free(tmp);
-    return RLAB_OK;
-
-fail:
-    unlink(tmp);
-    free(tmp);
     return rc;
 }

@@ -13,22 +13,15 @@
 #define RLAB_KEYFILE_H
 
 #include "backends/backend.h"
+#include "core/fileio.h"
 
 int rlab_keyfile_parse(const struct rlab_backend *be, const uint8_t *data,
                        size_t len, rlab_key **out, rlab_keyfmt *fmt_out,
                        rlab_encoding *enc_out);
 
-/* Read a whole file (or stdin when path is "-") into *out.  Errors:
- * RLAB_ERR_IO (detail names the path and errno text). */
-int rlab_file_read(const char *path, struct rlab_buf *out);
-
-/* Read and parse a key file; see rlab_keyfile_parse(). */
+/* Read and parse a key file; see rlab_keyfile_parse().
+ * The file is read with rlab_file_read() under RLAB_KEYFILE_MAX. */
 int rlab_keyfile_load(const struct rlab_backend *be, const char *path,
                       rlab_key **out);
-
-/* Write data to path atomically (temporary file + rename) with the given
- * mode.  Without `force`, an existing path is RLAB_ERR_EXISTS. */
-int rlab_file_write(const char *path, const uint8_t *data, size_t len,
-                    unsigned mode, int force);
 
 #endif

@@ -12,7 +12,8 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "testutil.h"
+#include "backends/ops.h"
+#include "tests/testutil.h"
 
 static const unsigned sizes[] = {1024, 2048, 3072};
 #define NSIZES 3
@@ -31,8 +32,8 @@ static void check_components_equal(const struct rlab_backend *a, const rlab_key 
     if (!need_both(a, &qc, b, &qc))
         return;
     struct rlab_components ca = {0}, cb = {0};
-    if (TU_RC(a->to_components(ka, &ca), RLAB_OK, "A to_components") &&
-        TU_RC(b->to_components(kb, &cb), RLAB_OK, "B to_components")) {
+    if (TU_RC(rlab_key_to_components(a, ka, &ca), RLAB_OK, "A to_components") &&
+        TU_RC(rlab_key_to_components(b, kb, &cb), RLAB_OK, "B to_components")) {
         TU_CHECK(tu_int_eq(&ca.n, &cb.n) && tu_int_eq(&ca.e, &cb.e), "n or e differ");
         if (kb->has_private) {
             TU_CHECK(tu_int_eq(&ca.d, &cb.d), "d differs");
@@ -64,12 +65,12 @@ START_TEST(test_keys_written_by_a_read_by_b)
                 continue;
             struct rlab_buf wa = RLAB_BUF_INIT, wb = RLAB_BUF_INIT;
             rlab_key *kb = NULL;
-            if (TU_RC(a->export_key(ka, f, e, &wa), RLAB_OK, "A export") &&
-                TU_RC(b->import(f, e, wa.data, wa.len, &kb), RLAB_OK, "B import")) {
+            if (TU_RC(rlab_key_export(a, ka, f, e, &wa), RLAB_OK, "A export") &&
+                TU_RC(rlab_key_import(b, f, e, wa.data, wa.len, &kb), RLAB_OK, "B import")) {
                 TU_CHECK(kb->bits == bits && kb->has_private == tu_is_private_fmt(f),
                          "B's key: bits %u private %d", kb->bits, kb->has_private);
                 check_components_equal(a, ka, b, kb);
-                if (tu_need(b, &qe) && TU_RC(b->export_key(kb, f, e, &wb), RLAB_OK, "B export"))
+                if (tu_need(b, &qe) && TU_RC(rlab_key_export(b, kb, f, e, &wb), RLAB_OK, "B export"))
                     TU_CHECK(tu_bytes_eq(wa.data, wa.len, wb.data, wb.len),
                              "B's re-encoding differs from A's (%zu vs %zu bytes)", wa.len,
                              wb.len);
@@ -130,9 +131,9 @@ static void oaep_case(unsigned bits, rlab_hash h, rlab_hash m, int with_label)
     uint8_t msg[MAXK], ct[MAXK], pt[MAXK];
     size_t lc = sizeof ct, lp = sizeof pt;
     tu_rand(msg, (size_t)mlen);
-    if (TU_RC(a->oaep_encrypt(pa, &p, NULL, msg, (size_t)mlen, ct, &lc), RLAB_OK,
+    if (TU_RC(rlab_oaep_encrypt(a, pa, &p, NULL, msg, (size_t)mlen, ct, &lc), RLAB_OK,
               "A oaep_encrypt") &&
-        TU_RC(b->oaep_decrypt(kb, &p, ct, lc, pt, &lp), RLAB_OK, "B oaep_decrypt"))
+        TU_RC(rlab_oaep_decrypt(b, kb, &p, ct, lc, pt, &lp), RLAB_OK, "B oaep_decrypt"))
         TU_CHECK(tu_bytes_eq(pt, lp, msg, (size_t)mlen), "B's plaintext differs");
 }
 
@@ -175,8 +176,8 @@ static void pss_case(unsigned bits, rlab_hash h, rlab_hash m, int salt)
     size_t ls = sizeof sig;
     tu_rand(dig, hl);
     struct rlab_pss_params p = {h, m, salt};
-    if (!TU_RC(a->pss_sign(ka, &p, NULL, dig, hl, sig, &ls), RLAB_OK, "A pss_sign") ||
-        !TU_RC(b->pss_verify(kb, &p, dig, hl, sig, ls), RLAB_OK, "B pss_verify"))
+    if (!TU_RC(rlab_pss_sign(a, ka, &p, NULL, dig, hl, sig, &ls), RLAB_OK, "A pss_sign") ||
+        !TU_RC(rlab_pss_verify(b, kb, &p, dig, hl, sig, ls), RLAB_OK, "B pss_verify"))
         return;
     tu_case("cross %s->%s %u pss %s/mgf1=%s salt=%d: B verifies with salt=auto", a->name,
             b->name, bits, rlab_hash_name(h), rlab_hash_name(m), salt);
@@ -184,7 +185,7 @@ static void pss_case(unsigned bits, rlab_hash h, rlab_hash m, int salt)
     if (!tu_need(b, &qb))
         return;
     p.salt_len = RLAB_PSS_SALT_AUTO;
-    TU_RC(b->pss_verify(kb, &p, dig, hl, sig, ls), RLAB_OK, "B pss_verify (auto)");
+    TU_RC(rlab_pss_verify(b, kb, &p, dig, hl, sig, ls), RLAB_OK, "B pss_verify (auto)");
 }
 
 START_TEST(test_pss_a_to_b)
@@ -226,9 +227,9 @@ START_TEST(test_pkcs1_sign_identical)
         tu_rand(dig, hl);
         la = sizeof sa;
         lb = sizeof sb;
-        if (TU_RC(a->pkcs1_sign(ka, h, dig, hl, sa, &la), RLAB_OK, "A pkcs1_sign")) {
-            TU_RC(b->pkcs1_verify(kb, h, dig, hl, sa, la), RLAB_OK, "B pkcs1_verify");
-            if (TU_RC(b->pkcs1_sign(kb, h, dig, hl, sb, &lb), RLAB_OK, "B pkcs1_sign"))
+        if (TU_RC(rlab_pkcs1_sign(a, ka, h, dig, hl, sa, &la), RLAB_OK, "A pkcs1_sign")) {
+            TU_RC(rlab_pkcs1_verify(b, kb, h, dig, hl, sa, la), RLAB_OK, "B pkcs1_verify");
+            if (TU_RC(rlab_pkcs1_sign(b, kb, h, dig, hl, sb, &lb), RLAB_OK, "B pkcs1_sign"))
                 TU_CHECK(tu_bytes_eq(sa, la, sb, lb), "signatures differ: A %s",
                          tu_hex(sa, la));
         }
@@ -251,9 +252,9 @@ START_TEST(test_pkcs1_encrypt_a_to_b)
             size_t mlen = rlab_key_size(pa) - 11, lc = MAXK, lp = MAXK;
             uint8_t msg[MAXK], ct[MAXK], pt[MAXK];
             tu_rand(msg, mlen);
-            if (TU_RC(a->pkcs1_encrypt(pa, NULL, msg, mlen, ct, &lc), RLAB_OK,
+            if (TU_RC(rlab_pkcs1_encrypt(a, pa, NULL, msg, mlen, ct, &lc), RLAB_OK,
                       "A pkcs1_encrypt") &&
-                TU_RC(b->pkcs1_decrypt(kb, ct, lc, pt, &lp), RLAB_OK, "B pkcs1_decrypt"))
+                TU_RC(rlab_pkcs1_decrypt(b, kb, ct, lc, pt, &lp), RLAB_OK, "B pkcs1_decrypt"))
                 TU_CHECK(tu_bytes_eq(pt, lp, msg, mlen), "B's plaintext differs");
         }
     }
@@ -277,12 +278,12 @@ START_TEST(test_raw_identical)
         size_t k = rlab_key_size(ka), la = MAXK, lb = MAXK;
         uint8_t x[MAXK], ya[MAXK], yb[MAXK];
         tu_rand_below_n(ka, x);
-        if (TU_RC(a->raw_private(ka, x, k, ya, &la), RLAB_OK, "A raw_private") &&
-            TU_RC(b->raw_private(kb, x, k, yb, &lb), RLAB_OK, "B raw_private"))
+        if (TU_RC(rlab_raw_private(a, ka, x, k, ya, &la), RLAB_OK, "A raw_private") &&
+            TU_RC(rlab_raw_private(b, kb, x, k, yb, &lb), RLAB_OK, "B raw_private"))
             TU_CHECK(tu_bytes_eq(ya, la, yb, lb), "x^d differs for x=%s", tu_hex(x, k));
         la = lb = MAXK;
-        if (TU_RC(a->raw_public(ka, x, k, ya, &la), RLAB_OK, "A raw_public") &&
-            TU_RC(b->raw_public(kb, x, k, yb, &lb), RLAB_OK, "B raw_public"))
+        if (TU_RC(rlab_raw_public(a, ka, x, k, ya, &la), RLAB_OK, "A raw_public") &&
+            TU_RC(rlab_raw_public(b, kb, x, k, yb, &lb), RLAB_OK, "B raw_public"))
             TU_CHECK(tu_bytes_eq(ya, la, yb, lb), "x^e differs for x=%s", tu_hex(x, k));
     }
     tu_test_end();
@@ -307,22 +308,22 @@ START_TEST(test_symmetric_agree)
         tu_rand(aad, sizeof aad);
         tu_rand(msg, sizeof msg);
         rlab_aead_ctx *xa = NULL, *xb = NULL;
-        if (TU_RC(a->aead_new(key, key_len, &xa), RLAB_OK, "A aead_new") &&
-            TU_RC(b->aead_new(key, key_len, &xb), RLAB_OK, "B aead_new") &&
-            TU_RC(a->aead_seal(xa, iv, 12, aad, sizeof aad, msg, sizeof msg, ca, ta, 16),
+        if (TU_RC(rlab_aead_new(a, key, key_len, &xa), RLAB_OK, "A aead_new") &&
+            TU_RC(rlab_aead_new(b, key, key_len, &xb), RLAB_OK, "B aead_new") &&
+            TU_RC(rlab_aead_seal(a, xa, iv, 12, aad, sizeof aad, msg, sizeof msg, ca, ta, 16),
                   RLAB_OK, "A seal") &&
-            TU_RC(b->aead_seal(xb, iv, 12, aad, sizeof aad, msg, sizeof msg, cb, tb, 16),
+            TU_RC(rlab_aead_seal(b, xb, iv, 12, aad, sizeof aad, msg, sizeof msg, cb, tb, 16),
                   RLAB_OK, "B seal")) {
             TU_CHECK(tu_bytes_eq(ca, sizeof ca, cb, sizeof cb) && tu_bytes_eq(ta, 16, tb, 16),
                      "ciphertexts or tags differ");
-            if (TU_RC(b->aead_open(xb, iv, 12, aad, sizeof aad, ca, sizeof ca, ta, 16, pt),
+            if (TU_RC(rlab_aead_open(b, xb, iv, 12, aad, sizeof aad, ca, sizeof ca, ta, 16, pt),
                       RLAB_OK, "B open"))
                 TU_CHECK(tu_bytes_eq(pt, sizeof pt, msg, sizeof msg), "B's plaintext differs");
         }
         if (xa)
-            a->aead_free(xa);
+            rlab_aead_free(a, xa);
         if (xb)
-            b->aead_free(xb);
+            rlab_aead_free(b, xb);
     }
     for (int i = 0; i < TU_NHASH; i++) {
         rlab_hash h = tu_hashes[i];
@@ -356,13 +357,13 @@ START_TEST(test_b_refuses_a_key_object)
         uint8_t in[MAXK], out[MAXK];
         size_t lo = sizeof out, k = rlab_key_size(ka);
         tu_rand_below_n(ka, in);
-        TU_RC(b->oaep_encrypt(ka, &p, NULL, in, 16, out, &lo), RLAB_ERR_INVALID_ARG,
+        TU_RC(rlab_oaep_encrypt(b, ka, &p, NULL, in, 16, out, &lo), RLAB_ERR_INVALID_ARG,
               "B oaep_encrypt with A's key");
         lo = sizeof out;
-        TU_RC(b->raw_private(ka, in, k, out, &lo), RLAB_ERR_INVALID_ARG,
+        TU_RC(rlab_raw_private(b, ka, in, k, out, &lo), RLAB_ERR_INVALID_ARG,
               "B raw_private with A's key");
         struct rlab_buf w = RLAB_BUF_INIT;
-        TU_RC(b->export_key(ka, RLAB_KEYFMT_SPKI, RLAB_ENC_DER, &w), RLAB_ERR_INVALID_ARG,
+        TU_RC(rlab_key_export(b, ka, RLAB_KEYFMT_SPKI, RLAB_ENC_DER, &w), RLAB_ERR_INVALID_ARG,
               "B export_key with A's key");
         rlab_buf_clear(&w);
     }

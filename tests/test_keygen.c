@@ -11,7 +11,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "testutil.h"
+#include "backends/ops.h"
+#include "tests/testutil.h"
 
 #define MAXK 512
 
@@ -96,8 +97,8 @@ static void check_consistent(const struct rlab_backend *be, const rlab_key *k)
         for (int i = 0; i < 2; i++) {
             size_t ly = sizeof y, lz = sizeof z;
             tu_rand_below_n(k, x);
-            if (TU_RC(be->raw_private(k, x, kl, y, &ly), RLAB_OK, "raw_private") &&
-                TU_RC(be->raw_public(k, y, ly, z, &lz), RLAB_OK, "raw_public"))
+            if (TU_RC(rlab_raw_private(be, k, x, kl, y, &ly), RLAB_OK, "raw_private") &&
+                TU_RC(rlab_raw_public(be, k, y, ly, z, &lz), RLAB_OK, "raw_public"))
                 TU_CHECK(tu_bytes_eq(z, lz, x, kl), "(x^d)^e != x for x=%s", tu_hex(x, kl));
         }
     }
@@ -105,16 +106,16 @@ static void check_consistent(const struct rlab_backend *be, const rlab_key *k)
         struct rlab_oaep_params p = {RLAB_HASH_SHA256, RLAB_HASH_SHA256, NULL, 0};
         size_t ly = sizeof y, lz = sizeof z;
         tu_rand(x, 32);
-        if (TU_RC(be->oaep_encrypt(k, &p, NULL, x, 32, y, &ly), RLAB_OK, "oaep_encrypt") &&
-            TU_RC(be->oaep_decrypt(k, &p, y, ly, z, &lz), RLAB_OK, "oaep_decrypt"))
+        if (TU_RC(rlab_oaep_encrypt(be, k, &p, NULL, x, 32, y, &ly), RLAB_OK, "oaep_encrypt") &&
+            TU_RC(rlab_oaep_decrypt(be, k, &p, y, ly, z, &lz), RLAB_OK, "oaep_decrypt"))
             TU_CHECK(tu_bytes_eq(z, lz, x, 32), "OAEP round trip differs");
     }
     if (rlab_backend_check(be, &qp) == NULL) {
         struct rlab_pss_params p = {RLAB_HASH_SHA256, RLAB_HASH_SHA256, 32};
         size_t ly = sizeof y;
         tu_rand(x, 32);
-        if (TU_RC(be->pss_sign(k, &p, NULL, x, 32, y, &ly), RLAB_OK, "pss_sign"))
-            TU_RC(be->pss_verify(k, &p, x, 32, y, ly), RLAB_OK, "pss_verify");
+        if (TU_RC(rlab_pss_sign(be, k, &p, NULL, x, 32, y, &ly), RLAB_OK, "pss_sign"))
+            TU_RC(rlab_pss_verify(be, k, &p, x, 32, y, ly), RLAB_OK, "pss_verify");
     }
 }
 
@@ -128,7 +129,7 @@ static void check_key(const struct rlab_backend *be, const rlab_key *k, unsigned
     struct rlab_op_query qc = {.op = RLAB_OP_TO_COMPONENTS};
     if (rlab_backend_check(be, &qc) == NULL) {
         struct rlab_components c = {0};
-        if (TU_RC(be->to_components(k, &c), RLAB_OK, "to_components")) {
+        if (TU_RC(rlab_key_to_components(be, k, &c), RLAB_OK, "to_components")) {
             TU_CHECK(int_bits(&c.n) == bits, "n has %zu bits", int_bits(&c.n));
             TU_CHECK(int_is_ulong(&c.e, e), "e is %s, asked for %lu", tu_hex(c.e.data, c.e.len),
                      e);
@@ -179,10 +180,10 @@ START_TEST(test_two_keys_differ)
     rlab_key *a = NULL, *b = NULL;
     struct rlab_components ca = {0}, cb = {0};
     if (tu_need(be, &q) && tu_need(be, &qc) &&
-        TU_RC(be->keygen(bits, 65537, NULL, &a), RLAB_OK, "keygen #1") &&
-        TU_RC(be->keygen(bits, 65537, NULL, &b), RLAB_OK, "keygen #2") &&
-        TU_RC(be->to_components(a, &ca), RLAB_OK, "to_components #1") &&
-        TU_RC(be->to_components(b, &cb), RLAB_OK, "to_components #2")) {
+        TU_RC(rlab_keygen(be, bits, 65537, NULL, &a), RLAB_OK, "keygen #1") &&
+        TU_RC(rlab_keygen(be, bits, 65537, NULL, &b), RLAB_OK, "keygen #2") &&
+        TU_RC(rlab_key_to_components(be, a, &ca), RLAB_OK, "to_components #1") &&
+        TU_RC(rlab_key_to_components(be, b, &cb), RLAB_OK, "to_components #2")) {
         TU_CHECK(!tu_int_eq(&ca.n, &cb.n), "same n: %s", tu_hex(ca.n.data, ca.n.len));
         TU_CHECK(!tu_int_eq(&ca.d, &cb.d), "same d");
         TU_CHECK(!tu_int_eq(&ca.p, &cb.p) && !tu_int_eq(&ca.q, &cb.q) &&
@@ -210,7 +211,7 @@ START_TEST(test_public_exponent)
     for (int i = 0; i < 2; i++) {
         tu_case("%s keygen %u e=%lu", be->name, bits, es[i]);
         rlab_key *k = NULL;
-        if (tu_need(be, &q) && TU_RC(be->keygen(bits, es[i], NULL, &k), RLAB_OK, "keygen"))
+        if (tu_need(be, &q) && TU_RC(rlab_keygen(be, bits, es[i], NULL, &k), RLAB_OK, "keygen"))
             check_key(be, k, bits, es[i]);
         rlab_key_free(k);
     }
@@ -220,7 +221,7 @@ START_TEST(test_public_exponent)
     tu_case("%s keygen %u e=3", be->name, bits);
     rlab_key *k = NULL;
     if (tu_need(be, &q)) {
-        int rc = be->keygen(bits, 3, NULL, &k);
+        int rc = rlab_keygen(be, bits, 3, NULL, &k);
         if (rc == RLAB_ERR_INVALID_ARG)
             tu_skip("%s refuses e=3: %s", be->name, rlab_error_detail());
         else if (TU_RC(rc, RLAB_OK, "keygen e=3"))
@@ -234,7 +235,7 @@ START_TEST(test_public_exponent)
         tu_case("%s keygen %u e=%lu -> INVALID_ARG", be->name, bits, bad[i]);
         if (!tu_need(be, &q))
             continue;
-        TU_RC(be->keygen(bits, bad[i], NULL, &k), RLAB_ERR_INVALID_ARG, "keygen");
+        TU_RC(rlab_keygen(be, bits, bad[i], NULL, &k), RLAB_ERR_INVALID_ARG, "keygen");
         TU_CHECK(k == NULL, "a key came back");
         rlab_key_free(k);
         k = NULL;
@@ -260,8 +261,8 @@ START_TEST(test_keygen_replayed_rng)
             struct tu_prng pr;
             tu_prng_seed(&pr, tu_seed() + (i == 2));
             struct rlab_rng rng = tu_prng_rng(&pr);
-            if (!TU_RC(be->keygen(bits, 65537, &rng, &k[i]), RLAB_OK, "keygen") ||
-                !TU_RC(be->to_components(k[i], &c[i]), RLAB_OK, "to_components"))
+            if (!TU_RC(rlab_keygen(be, bits, 65537, &rng, &k[i]), RLAB_OK, "keygen") ||
+                !TU_RC(rlab_key_to_components(be, k[i], &c[i]), RLAB_OK, "to_components"))
                 break;
         }
         if (tu_case_ok()) {

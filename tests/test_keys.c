@@ -12,8 +12,9 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "backends/ops.h"
 #include "core/keyfile.h"
-#include "testutil.h"
+#include "tests/testutil.h"
 
 static const unsigned sizes[] = {1024, 2048};
 #define NSIZES 2
@@ -59,8 +60,8 @@ static void check_same_components(const struct rlab_backend *be, const rlab_key 
                                   const rlab_key *b, const char *what)
 {
     struct rlab_components ca = {0}, cb = {0};
-    if (TU_RC(be->to_components(a, &ca), RLAB_OK, "to_components (original)") &&
-        TU_RC(be->to_components(b, &cb), RLAB_OK, "to_components (re-imported)")) {
+    if (TU_RC(rlab_key_to_components(be, a, &ca), RLAB_OK, "to_components (original)") &&
+        TU_RC(rlab_key_to_components(be, b, &cb), RLAB_OK, "to_components (re-imported)")) {
         TU_CHECK(tu_int_eq(&ca.n, &cb.n) && tu_int_eq(&ca.e, &cb.e), "%s: n or e differ",
                  what);
         TU_CHECK(tu_int_eq(&ca.d, &cb.d), "%s: d differs", what);
@@ -93,14 +94,14 @@ START_TEST(test_export_import_roundtrip)
                     continue;
                 struct rlab_buf b1 = RLAB_BUF_INIT, b2 = RLAB_BUF_INIT;
                 rlab_key *k2 = NULL;
-                if (TU_RC(be->export_key(src, f, e, &b1), RLAB_OK, "export_key")) {
+                if (TU_RC(rlab_key_export(be, src, f, e, &b1), RLAB_OK, "export_key")) {
                     check_shape(f, e, &b1);
-                    if (TU_RC(be->import(f, e, b1.data, b1.len, &k2), RLAB_OK, "import")) {
+                    if (TU_RC(rlab_key_import(be, f, e, b1.data, b1.len, &k2), RLAB_OK, "import")) {
                         TU_CHECK(k2->bits == bits, "imported key has %u bits", k2->bits);
                         TU_CHECK(k2->has_private == tu_is_private_fmt(f),
                                  "imported key has_private=%d", k2->has_private);
                         TU_CHECK(k2->be == be, "imported key belongs to another backend");
-                        if (TU_RC(be->export_key(k2, f, e, &b2), RLAB_OK, "export again"))
+                        if (TU_RC(rlab_key_export(be, k2, f, e, &b2), RLAB_OK, "export again"))
                             TU_CHECK(tu_bytes_eq(b1.data, b1.len, b2.data, b2.len),
                                      "second export differs (%zu vs %zu bytes)", b1.len,
                                      b2.len);
@@ -131,11 +132,11 @@ static rlab_key *convert(const struct rlab_backend *be, const rlab_key *k, rlab_
 {
     struct rlab_buf b = RLAB_BUF_INIT;
     rlab_key *mid = NULL, *out = NULL;
-    if (TU_RC(be->export_key(k, f1, e1, &b), RLAB_OK, "export (first form)") &&
-        TU_RC(be->import(f1, e1, b.data, b.len, &mid), RLAB_OK, "import (first form)")) {
+    if (TU_RC(rlab_key_export(be, k, f1, e1, &b), RLAB_OK, "export (first form)") &&
+        TU_RC(rlab_key_import(be, f1, e1, b.data, b.len, &mid), RLAB_OK, "import (first form)")) {
         rlab_buf_clear(&b);
-        if (TU_RC(be->export_key(mid, f2, e2, &b), RLAB_OK, "export (second form)"))
-            TU_RC(be->import(f2, e2, b.data, b.len, &out), RLAB_OK, "import (second form)");
+        if (TU_RC(rlab_key_export(be, mid, f2, e2, &b), RLAB_OK, "export (second form)"))
+            TU_RC(rlab_key_import(be, f2, e2, b.data, b.len, &out), RLAB_OK, "import (second form)");
     }
     rlab_buf_clear(&b);
     rlab_key_free(mid);
@@ -153,12 +154,12 @@ static void check_pair_works(const struct rlab_backend *be, const rlab_key *priv
     size_t lc = sizeof ct, lp = sizeof pt, ls = sizeof sig;
     tu_rand(msg, sizeof msg);
     tu_rand(dig, sizeof dig);
-    if (TU_RC(be->oaep_encrypt(pub, &op, NULL, msg, sizeof msg, ct, &lc), RLAB_OK,
+    if (TU_RC(rlab_oaep_encrypt(be, pub, &op, NULL, msg, sizeof msg, ct, &lc), RLAB_OK,
               "oaep_encrypt") &&
-        TU_RC(be->oaep_decrypt(priv, &op, ct, lc, pt, &lp), RLAB_OK, "oaep_decrypt"))
+        TU_RC(rlab_oaep_decrypt(be, priv, &op, ct, lc, pt, &lp), RLAB_OK, "oaep_decrypt"))
         TU_CHECK(tu_bytes_eq(pt, lp, msg, sizeof msg), "decrypted message differs");
-    if (TU_RC(be->pss_sign(priv, &pp, NULL, dig, sizeof dig, sig, &ls), RLAB_OK, "pss_sign"))
-        TU_RC(be->pss_verify(pub, &pp, dig, sizeof dig, sig, ls), RLAB_OK, "pss_verify");
+    if (TU_RC(rlab_pss_sign(be, priv, &pp, NULL, dig, sizeof dig, sig, &ls), RLAB_OK, "pss_sign"))
+        TU_RC(rlab_pss_verify(be, pub, &pp, dig, sizeof dig, sig, ls), RLAB_OK, "pss_verify");
 }
 
 static int need_ops(const struct rlab_backend *be)
@@ -224,20 +225,20 @@ START_TEST(test_components_roundtrip)
     rlab_key *priv = tu_key(be, bits, 0);
     struct rlab_components c = {0};
     if (priv != NULL && tu_need(be, &qt) && tu_need(be, &qf) &&
-        TU_RC(be->to_components(priv, &c), RLAB_OK, "to_components")) {
+        TU_RC(rlab_key_to_components(be, priv, &c), RLAB_OK, "to_components")) {
         TU_CHECK(c.n.len > 0 && c.e.len > 0 && c.d.len > 0, "n, e or d missing");
         TU_CHECK(c.p.len > 0 && c.q.len > 0 && c.dp.len > 0 && c.dq.len > 0 &&
                      c.qinv.len > 0,
                  "a generated key lacks CRT components");
         rlab_key *k2 = NULL;
-        if (TU_RC(be->from_components(&c, &k2), RLAB_OK, "from_components")) {
+        if (TU_RC(rlab_key_from_components(be, &c, &k2), RLAB_OK, "from_components")) {
             TU_CHECK(k2->has_private && k2->bits == bits, "key from components: bits %u priv %d",
                      k2->bits, k2->has_private);
             struct rlab_buf b1 = RLAB_BUF_INIT, b2 = RLAB_BUF_INIT;
             if (tu_need(be, &qe) &&
-                TU_RC(be->export_key(priv, RLAB_KEYFMT_PKCS1_PRIV, RLAB_ENC_DER, &b1),
+                TU_RC(rlab_key_export(be, priv, RLAB_KEYFMT_PKCS1_PRIV, RLAB_ENC_DER, &b1),
                       RLAB_OK, "export original") &&
-                TU_RC(be->export_key(k2, RLAB_KEYFMT_PKCS1_PRIV, RLAB_ENC_DER, &b2), RLAB_OK,
+                TU_RC(rlab_key_export(be, k2, RLAB_KEYFMT_PKCS1_PRIV, RLAB_ENC_DER, &b2), RLAB_OK,
                       "export rebuilt"))
                 TU_CHECK(tu_bytes_eq(b1.data, b1.len, b2.data, b2.len),
                          "PKCS#1 of the rebuilt key differs");
@@ -253,7 +254,7 @@ START_TEST(test_components_roundtrip)
         struct rlab_components ned = {c.n, c.e, c.d, RLAB_BUF_INIT, RLAB_BUF_INIT,
                                       RLAB_BUF_INIT, RLAB_BUF_INIT, RLAB_BUF_INIT};
         rlab_key *k3 = NULL;
-        if (TU_RC(be->from_components(&ned, &k3), RLAB_OK, "from_components(n, e, d)")) {
+        if (TU_RC(rlab_key_from_components(be, &ned, &k3), RLAB_OK, "from_components(n, e, d)")) {
             TU_CHECK(k3->has_private, "key from n, e, d is not private");
             check_pair_works(be, k3, pub);
             rlab_key_free(k3);
@@ -265,12 +266,12 @@ START_TEST(test_components_roundtrip)
         struct rlab_components ne = {c.n, c.e, RLAB_BUF_INIT, RLAB_BUF_INIT, RLAB_BUF_INIT,
                                      RLAB_BUF_INIT, RLAB_BUF_INIT, RLAB_BUF_INIT};
         rlab_key *k4 = NULL;
-        if (TU_RC(be->from_components(&ne, &k4), RLAB_OK, "from_components(n, e)")) {
+        if (TU_RC(rlab_key_from_components(be, &ne, &k4), RLAB_OK, "from_components(n, e)")) {
             TU_CHECK(!k4->has_private && k4->bits == bits, "public key: bits %u priv %d",
                      k4->bits, k4->has_private);
             check_pair_works(be, priv, k4);
             struct rlab_components c4 = {0};
-            if (TU_RC(be->to_components(k4, &c4), RLAB_OK, "to_components(public)"))
+            if (TU_RC(rlab_key_to_components(be, k4, &c4), RLAB_OK, "to_components(public)"))
                 TU_CHECK(tu_int_eq(&c4.n, &c.n) && tu_int_eq(&c4.e, &c.e) && c4.d.len == 0 &&
                              c4.p.len == 0,
                          "public key components: n/e differ or private parts present");
@@ -325,7 +326,7 @@ START_TEST(test_private_export_of_public_key)
         if (pub == NULL)
             continue;
         struct rlab_buf a = RLAB_BUF_INIT;
-        TU_RC(be->export_key(pub, f, e, &a), RLAB_ERR_KEY_NOT_PRIVATE, "export_key");
+        TU_RC(rlab_key_export(be, pub, f, e, &a), RLAB_ERR_KEY_NOT_PRIVATE, "export_key");
         TU_CHECK(a.len == 0, "a failed export left %zu bytes", a.len);
         rlab_buf_clear(&a);
     }
@@ -354,7 +355,7 @@ START_TEST(test_keyfile_detects_every_form)
             rlab_key *k = NULL;
             rlab_keyfmt gf = RLAB_KEYFMT_COUNT;
             rlab_encoding ge = (rlab_encoding)-1;
-            if (TU_RC(be->export_key(priv, f, e, &b), RLAB_OK, "export_key") &&
+            if (TU_RC(rlab_key_export(be, priv, f, e, &b), RLAB_OK, "export_key") &&
                 TU_RC(rlab_keyfile_parse(be, b.data, b.len, &k, &gf, &ge), RLAB_OK,
                       "rlab_keyfile_parse")) {
                 TU_CHECK(gf == (rlab_keyfmt)f, "detected format %s", rlab_keyfmt_name(gf));

@@ -13,8 +13,9 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "test_negative.h"
-#include "testutil.h"
+#include "backends/ops.h"
+#include "tests/test_negative.h"
+#include "tests/testutil.h"
 
 const struct rlab_oaep_params neg_oaep256 = {RLAB_HASH_SHA256, RLAB_HASH_SHA256, NULL, 0};
 const struct rlab_pss_params neg_pss256 = {RLAB_HASH_SHA256, RLAB_HASH_SHA256, 32};
@@ -60,7 +61,7 @@ void neg_oaep_fails(const struct rlab_backend *be, const rlab_key *k,
     uint8_t out[MAXK];
     size_t lo = MAXK;
     memset(out, SENTINEL, MAXK);
-    int rc = be->oaep_decrypt(k, p, ct, lc, out, &lo);
+    int rc = rlab_oaep_decrypt(be, k, p, ct, lc, out, &lo);
     check_decrypt_failed(rc, out, lo, MAXK, what);
 }
 
@@ -70,7 +71,7 @@ void neg_v15_fails(const struct rlab_backend *be, const rlab_key *k, const uint8
     uint8_t out[MAXK];
     size_t lo = MAXK;
     memset(out, SENTINEL, MAXK);
-    int rc = be->pkcs1_decrypt(k, ct, lc, out, &lo);
+    int rc = rlab_pkcs1_decrypt(be, k, ct, lc, out, &lo);
     if (msg != NULL && rc == RLAB_OK) {
         printf("NOTE %s: corrupted v1.5 ciphertext decoded to %zu bytes (possible, rare)\n",
                what, lo);
@@ -93,7 +94,7 @@ START_TEST(test_decrypt_with_wrong_key)
     tu_case("%s negative %u oaep sha256 decrypt with another key -> DECRYPT", be->name, BITS);
     rlab_key *pub0 = tu_pubkey(be, BITS, 0), *priv1 = tu_key(be, BITS, 1);
     if (pub0 && priv1 && tu_need(be, &neg_q_oaep_enc) && tu_need(be, &neg_q_oaep_dec) &&
-        TU_RC(be->oaep_encrypt(pub0, &neg_oaep256, NULL, msg, sizeof msg, ct, &lc), RLAB_OK,
+        TU_RC(rlab_oaep_encrypt(be, pub0, &neg_oaep256, NULL, msg, sizeof msg, ct, &lc), RLAB_OK,
               "oaep_encrypt")) {
         neg_oaep_fails(be, priv1, &neg_oaep256, ct, lc, "oaep_decrypt with key #1");
     }
@@ -101,7 +102,7 @@ START_TEST(test_decrypt_with_wrong_key)
     tu_case("%s negative %u pkcs1 decrypt with another key -> DECRYPT", be->name, BITS);
     lc = sizeof ct;
     if (pub0 && priv1 && tu_need(be, &neg_q_v15_enc) && tu_need(be, &neg_q_v15_dec) &&
-        TU_RC(be->pkcs1_encrypt(pub0, NULL, msg, sizeof msg, ct, &lc), RLAB_OK,
+        TU_RC(rlab_pkcs1_encrypt(be, pub0, NULL, msg, sizeof msg, ct, &lc), RLAB_OK,
               "pkcs1_encrypt")) {
         neg_v15_fails(be, priv1, ct, lc, msg, sizeof msg, "pkcs1_decrypt with key #1");
     }
@@ -119,17 +120,17 @@ START_TEST(test_verify_with_wrong_key)
 
     tu_case("%s negative %u pss sha256 verify with another key -> VERIFY", be->name, BITS);
     if (priv0 && pub1 && tu_need(be, &neg_q_pss_sign) && tu_need(be, &neg_q_pss_verify) &&
-        TU_RC(be->pss_sign(priv0, &neg_pss256, NULL, dig, sizeof dig, sig, &ls), RLAB_OK,
+        TU_RC(rlab_pss_sign(be, priv0, &neg_pss256, NULL, dig, sizeof dig, sig, &ls), RLAB_OK,
               "pss_sign"))
-        TU_RC(be->pss_verify(pub1, &neg_pss256, dig, sizeof dig, sig, ls), RLAB_ERR_VERIFY,
+        TU_RC(rlab_pss_verify(be, pub1, &neg_pss256, dig, sizeof dig, sig, ls), RLAB_ERR_VERIFY,
               "pss_verify with key #1");
 
     tu_case("%s negative %u pkcs1 sha256 verify with another key -> VERIFY", be->name, BITS);
     ls = sizeof sig;
     if (priv0 && pub1 && tu_need(be, &neg_q_v15_sign) && tu_need(be, &neg_q_v15_verify) &&
-        TU_RC(be->pkcs1_sign(priv0, RLAB_HASH_SHA256, dig, sizeof dig, sig, &ls), RLAB_OK,
+        TU_RC(rlab_pkcs1_sign(be, priv0, RLAB_HASH_SHA256, dig, sizeof dig, sig, &ls), RLAB_OK,
               "pkcs1_sign"))
-        TU_RC(be->pkcs1_verify(pub1, RLAB_HASH_SHA256, dig, sizeof dig, sig, ls),
+        TU_RC(rlab_pkcs1_verify(be, pub1, RLAB_HASH_SHA256, dig, sizeof dig, sig, ls),
               RLAB_ERR_VERIFY, "pkcs1_verify with key #1");
     tu_test_end();
 }
@@ -166,8 +167,8 @@ START_TEST(test_flipped_ciphertext_bit)
                   : tu_need(be, &neg_q_oaep_enc) && tu_need(be, &neg_q_oaep_dec)))
             continue;
         size_t lc = sizeof ct;
-        int rc = v15 ? be->pkcs1_encrypt(pub, NULL, msg, sizeof msg, ct, &lc)
-                     : be->oaep_encrypt(pub, &neg_oaep256, NULL, msg, sizeof msg, ct, &lc);
+        int rc = v15 ? rlab_pkcs1_encrypt(be, pub, NULL, msg, sizeof msg, ct, &lc)
+                     : rlab_oaep_encrypt(be, pub, &neg_oaep256, NULL, msg, sizeof msg, ct, &lc);
         if (!TU_RC(rc, RLAB_OK, "encrypt"))
             continue;
         size_t n = flip_positions(lc, v15 ? 8 : 16, pos);
@@ -203,8 +204,8 @@ START_TEST(test_flipped_signature_bit)
                   : tu_need(be, &neg_q_pss_sign) && tu_need(be, &neg_q_pss_verify)))
             continue;
         size_t ls = sizeof sig;
-        int rc = v15 ? be->pkcs1_sign(priv, RLAB_HASH_SHA256, dig, sizeof dig, sig, &ls)
-                     : be->pss_sign(priv, &neg_pss256, NULL, dig, sizeof dig, sig, &ls);
+        int rc = v15 ? rlab_pkcs1_sign(be, priv, RLAB_HASH_SHA256, dig, sizeof dig, sig, &ls)
+                     : rlab_pss_sign(be, priv, &neg_pss256, NULL, dig, sizeof dig, sig, &ls);
         if (!TU_RC(rc, RLAB_OK, "sign"))
             continue;
         size_t n = flip_positions(ls, 8, pos);
@@ -213,16 +214,16 @@ START_TEST(test_flipped_signature_bit)
                     name, pos[i]);
             memcpy(bad, sig, ls);
             bad[pos[i] / 8] ^= (uint8_t)(0x80u >> (pos[i] % 8));
-            rc = v15 ? be->pkcs1_verify(pub, RLAB_HASH_SHA256, dig, sizeof dig, bad, ls)
-                     : be->pss_verify(pub, &neg_pss256, dig, sizeof dig, bad, ls);
+            rc = v15 ? rlab_pkcs1_verify(be, pub, RLAB_HASH_SHA256, dig, sizeof dig, bad, ls)
+                     : rlab_pss_verify(be, pub, &neg_pss256, dig, sizeof dig, bad, ls);
             TU_RC(rc, RLAB_ERR_VERIFY, "verify");
         }
         tu_case("%s negative %u %s signature, digest changed -> VERIFY", be->name, BITS, name);
         uint8_t dig2[32];
         memcpy(dig2, dig, sizeof dig);
         dig2[31] ^= 1;
-        rc = v15 ? be->pkcs1_verify(pub, RLAB_HASH_SHA256, dig2, sizeof dig2, sig, ls)
-                 : be->pss_verify(pub, &neg_pss256, dig2, sizeof dig2, sig, ls);
+        rc = v15 ? rlab_pkcs1_verify(be, pub, RLAB_HASH_SHA256, dig2, sizeof dig2, sig, ls)
+                 : rlab_pss_verify(be, pub, &neg_pss256, dig2, sizeof dig2, sig, ls);
         TU_RC(rc, RLAB_ERR_VERIFY, "verify of another digest");
         tu_case("%s negative %u %s signature one byte short / long -> VERIFY", be->name,
                 BITS, name);
@@ -231,8 +232,8 @@ START_TEST(test_flipped_signature_bit)
         for (int d = -1; d <= 1; d += 2) {
             size_t l = (size_t)((long)ls + d);
             const uint8_t *s = d < 0 ? sig + 1 : bad;
-            rc = v15 ? be->pkcs1_verify(pub, RLAB_HASH_SHA256, dig, sizeof dig, s, l)
-                     : be->pss_verify(pub, &neg_pss256, dig, sizeof dig, s, l);
+            rc = v15 ? rlab_pkcs1_verify(be, pub, RLAB_HASH_SHA256, dig, sizeof dig, s, l)
+                     : rlab_pss_verify(be, pub, &neg_pss256, dig, sizeof dig, s, l);
             TU_RC(rc, RLAB_ERR_VERIFY, d < 0 ? "verify of k-1 bytes" : "verify of k+1 bytes");
         }
     }

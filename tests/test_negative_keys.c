@@ -10,9 +10,10 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "backends/ops.h"
 #include "core/keyfile.h"
-#include "test_negative.h"
-#include "testutil.h"
+#include "tests/test_negative.h"
+#include "tests/testutil.h"
 
 /* ---- key files that are not keys -------------------------------------------------------- */
 
@@ -34,7 +35,7 @@ static void check_not_a_key(const struct rlab_backend *be, const char *dir, cons
             char what[64];
             snprintf(what, sizeof what, "import as %s %s", rlab_keyfmt_name(f),
                      e ? "pem" : "der");
-            TU_RC(be->import(f, e, data, len, &k), RLAB_ERR_KEY_FORMAT, what);
+            TU_RC(rlab_key_import(be, f, e, data, len, &k), RLAB_ERR_KEY_FORMAT, what);
             rlab_key_free(k);
             k = NULL;
         }
@@ -84,13 +85,13 @@ START_TEST(test_key_encoding_mismatch)
             continue;
         struct rlab_buf der = RLAB_BUF_INIT, pem = RLAB_BUF_INIT;
         rlab_key *k = NULL;
-        if (TU_RC(be->export_key(priv, f, RLAB_ENC_DER, &der), RLAB_OK, "export der") &&
-            TU_RC(be->export_key(priv, f, RLAB_ENC_PEM, &pem), RLAB_OK, "export pem")) {
+        if (TU_RC(rlab_key_export(be, priv, f, RLAB_ENC_DER, &der), RLAB_OK, "export der") &&
+            TU_RC(rlab_key_export(be, priv, f, RLAB_ENC_PEM, &pem), RLAB_OK, "export pem")) {
             uint8_t *longer = malloc(der.len + 1);
             ck_assert(longer != NULL);
             memcpy(longer, der.data, der.len);
             longer[der.len] = 0;
-            TU_RC(be->import(f, RLAB_ENC_DER, longer, der.len + 1, &k), RLAB_ERR_KEY_FORMAT,
+            TU_RC(rlab_key_import(be, f, RLAB_ENC_DER, longer, der.len + 1, &k), RLAB_ERR_KEY_FORMAT,
                   "import of der + 1 byte");
             rlab_key_free(k);
             k = NULL;
@@ -101,7 +102,7 @@ START_TEST(test_key_encoding_mismatch)
                 char what[80];
                 snprintf(what, sizeof what, "%s pem imported as %s", rlab_keyfmt_name(f),
                          rlab_keyfmt_name(g));
-                TU_RC(be->import(g, RLAB_ENC_PEM, pem.data, pem.len, &k), RLAB_ERR_KEY_FORMAT,
+                TU_RC(rlab_key_import(be, g, RLAB_ENC_PEM, pem.data, pem.len, &k), RLAB_ERR_KEY_FORMAT,
                       what);
                 rlab_key_free(k);
                 k = NULL;
@@ -125,7 +126,7 @@ START_TEST(test_truncated_key)
             tu_case("%s negative truncated %s %s", be->name, rlab_keyfmt_name(f),
                     e ? "pem" : "der");
             if (priv == NULL || !tu_need(be, &qe) || !tu_need(be, &qi) ||
-                !TU_RC(be->export_key(priv, f, e, &b), RLAB_OK, "export"))
+                !TU_RC(rlab_key_export(be, priv, f, e, &b), RLAB_OK, "export"))
                 continue;
             /* PEM: inside the BEGIN line, just after it, a third and half of
              * the body, just before the END line, inside the END line.  DER:
@@ -142,7 +143,7 @@ START_TEST(test_truncated_key)
                 tu_case("%s negative %s %s cut to %zu of %zu bytes -> KEY_FORMAT", be->name,
                         rlab_keyfmt_name(f), e ? "pem" : "der", cuts[i], b.len);
                 rlab_key *k = NULL;
-                TU_RC(be->import(f, e, b.data, cuts[i], &k), RLAB_ERR_KEY_FORMAT, "import");
+                TU_RC(rlab_key_import(be, f, e, b.data, cuts[i], &k), RLAB_ERR_KEY_FORMAT, "import");
                 rlab_key_free(k);
                 k = NULL;
                 TU_RC(rlab_keyfile_parse(be, b.data, cuts[i], &k, NULL, NULL),

@@ -5,8 +5,9 @@
  */
 #include <string.h>
 
-#include "test_negative.h"
-#include "testutil.h"
+#include "backends/ops.h"
+#include "tests/test_negative.h"
+#include "tests/testutil.h"
 
 /* ---- messages too long ------------------------------------------------------------------ */
 
@@ -28,19 +29,19 @@ START_TEST(test_message_too_long)
         size_t lens[2] = {(size_t)tu_oaep_max(pub, hs[i]) + 1, k};
         for (int j = 0; j < 2; j++) {
             size_t lc = sizeof ct;
-            TU_RC(be->oaep_encrypt(pub, &p, NULL, msg, lens[j], ct, &lc), RLAB_ERR_MSG_TOO_LONG,
+            TU_RC(rlab_oaep_encrypt(be, pub, &p, NULL, msg, lens[j], ct, &lc), RLAB_ERR_MSG_TOO_LONG,
                   j == 0 ? "oaep_encrypt of max+1 bytes" : "oaep_encrypt of k bytes");
             TU_CHECK(lc == 0, "*outlen is %zu after a failure", lc);
         }
         size_t lc = sizeof ct;
-        TU_RC(be->oaep_encrypt(pub, &p, NULL, msg, lens[0] - 1, ct, &lc), RLAB_OK,
+        TU_RC(rlab_oaep_encrypt(be, pub, &p, NULL, msg, lens[0] - 1, ct, &lc), RLAB_OK,
               "oaep_encrypt of exactly max bytes");
     }
     tu_case("%s negative %u pkcs1 encrypt of k-10 bytes -> MSG_TOO_LONG", be->name, BITS);
     rlab_key *pub = tu_pubkey(be, BITS, 0);
     if (pub != NULL && tu_need(be, &neg_q_v15_enc)) {
         size_t lc = sizeof ct;
-        TU_RC(be->pkcs1_encrypt(pub, NULL, msg, rlab_key_size(pub) - 10, ct, &lc),
+        TU_RC(rlab_pkcs1_encrypt(be, pub, NULL, msg, rlab_key_size(pub) - 10, ct, &lc),
               RLAB_ERR_MSG_TOO_LONG, "pkcs1_encrypt of k-10 bytes");
         TU_CHECK(lc == 0, "*outlen is %zu after a failure", lc);
     }
@@ -74,11 +75,11 @@ START_TEST(test_public_key_cannot_decrypt_or_sign)
         memset(out, SENTINEL, sizeof out);
         int rc;
         switch (i) {
-        case 0: rc = be->oaep_decrypt(pub, &neg_oaep256, in, k, out, &lo); break;
-        case 1: rc = be->pkcs1_decrypt(pub, in, k, out, &lo); break;
-        case 2: rc = be->pss_sign(pub, &neg_pss256, NULL, dig, sizeof dig, out, &lo); break;
-        case 3: rc = be->pkcs1_sign(pub, RLAB_HASH_SHA256, dig, sizeof dig, out, &lo); break;
-        default: rc = be->raw_private(pub, in, k, out, &lo); break;
+        case 0: rc = rlab_oaep_decrypt(be, pub, &neg_oaep256, in, k, out, &lo); break;
+        case 1: rc = rlab_pkcs1_decrypt(be, pub, in, k, out, &lo); break;
+        case 2: rc = rlab_pss_sign(be, pub, &neg_pss256, NULL, dig, sizeof dig, out, &lo); break;
+        case 3: rc = rlab_pkcs1_sign(be, pub, RLAB_HASH_SHA256, dig, sizeof dig, out, &lo); break;
+        default: rc = rlab_raw_private(be, pub, in, k, out, &lo); break;
         }
         TU_RC(rc, RLAB_ERR_KEY_NOT_PRIVATE, ops[i].name);
         TU_CHECK(lo == 0, "*outlen is %zu after a failure", lo);
@@ -107,7 +108,7 @@ START_TEST(test_raw_input_out_of_range)
         if (which < 2) {
             struct rlab_components c = {0};
             if (!tu_need(be, &qc) ||
-                !TU_RC(be->to_components(priv, &c), RLAB_OK, "to_components")) {
+                !TU_RC(rlab_key_to_components(be, priv, &c), RLAB_OK, "to_components")) {
                 rlab_components_clear(&c);
                 continue;
             }
@@ -130,10 +131,10 @@ START_TEST(test_raw_input_out_of_range)
             rlab_components_clear(&c);
         }
         size_t lo = sizeof out;
-        TU_RC(be->raw_public(priv, in, k, out, &lo), RLAB_ERR_RANGE, "raw_public");
+        TU_RC(rlab_raw_public(be, priv, in, k, out, &lo), RLAB_ERR_RANGE, "raw_public");
         TU_CHECK(lo == 0, "raw_public: *outlen is %zu after a failure", lo);
         lo = sizeof out;
-        TU_RC(be->raw_private(priv, in, k, out, &lo), RLAB_ERR_RANGE, "raw_private");
+        TU_RC(rlab_raw_private(be, priv, in, k, out, &lo), RLAB_ERR_RANGE, "raw_private");
         TU_CHECK(lo == 0, "raw_private: *outlen is %zu after a failure", lo);
     }
     tu_test_end();
@@ -163,12 +164,12 @@ START_TEST(test_output_buffer_too_small)
         tu_rand_below_n(priv, in);
         int rc;
         switch (i) {
-        case 0: rc = be->oaep_encrypt(priv, &neg_oaep256, NULL, in, 16, out, &lo); break;
-        case 1: rc = be->pkcs1_encrypt(priv, NULL, in, 16, out, &lo); break;
-        case 2: rc = be->pss_sign(priv, &neg_pss256, NULL, in, 32, out, &lo); break;
-        case 3: rc = be->pkcs1_sign(priv, RLAB_HASH_SHA256, in, 32, out, &lo); break;
-        case 4: rc = be->raw_public(priv, in, k, out, &lo); break;
-        default: rc = be->raw_private(priv, in, k, out, &lo); break;
+        case 0: rc = rlab_oaep_encrypt(be, priv, &neg_oaep256, NULL, in, 16, out, &lo); break;
+        case 1: rc = rlab_pkcs1_encrypt(be, priv, NULL, in, 16, out, &lo); break;
+        case 2: rc = rlab_pss_sign(be, priv, &neg_pss256, NULL, in, 32, out, &lo); break;
+        case 3: rc = rlab_pkcs1_sign(be, priv, RLAB_HASH_SHA256, in, 32, out, &lo); break;
+        case 4: rc = rlab_raw_public(be, priv, in, k, out, &lo); break;
+        default: rc = rlab_raw_private(be, priv, in, k, out, &lo); break;
         }
         TU_RC(rc, RLAB_ERR_BUFFER_TOO_SMALL, names[i]);
         TU_CHECK(lo == 0, "*outlen is %zu after a failure", lo);
@@ -202,18 +203,18 @@ START_TEST(test_decrypt_capacity)
         uint8_t msg[16], ct[MAXK], out[MAXK];
         tu_rand(msg, sizeof msg);
         size_t lc = sizeof ct;
-        int rc = v15 ? be->pkcs1_encrypt(priv, NULL, msg, sizeof msg, ct, &lc)
-                     : be->oaep_encrypt(priv, &neg_oaep256, NULL, msg, sizeof msg, ct, &lc);
+        int rc = v15 ? rlab_pkcs1_encrypt(be, priv, NULL, msg, sizeof msg, ct, &lc)
+                     : rlab_oaep_encrypt(be, priv, &neg_oaep256, NULL, msg, sizeof msg, ct, &lc);
         if (!TU_RC(rc, RLAB_OK, "encrypt"))
             continue;
         size_t lo = max - 1;
-        rc = v15 ? be->pkcs1_decrypt(priv, ct, lc, out, &lo)
-                 : be->oaep_decrypt(priv, &neg_oaep256, ct, lc, out, &lo);
+        rc = v15 ? rlab_pkcs1_decrypt(be, priv, ct, lc, out, &lo)
+                 : rlab_oaep_decrypt(be, priv, &neg_oaep256, ct, lc, out, &lo);
         TU_RC(rc, RLAB_ERR_BUFFER_TOO_SMALL, "decrypt into max-1 bytes");
         TU_CHECK(lo == 0, "*outlen is %zu after a failure", lo);
         lo = max;
-        rc = v15 ? be->pkcs1_decrypt(priv, ct, lc, out, &lo)
-                 : be->oaep_decrypt(priv, &neg_oaep256, ct, lc, out, &lo);
+        rc = v15 ? rlab_pkcs1_decrypt(be, priv, ct, lc, out, &lo)
+                 : rlab_oaep_decrypt(be, priv, &neg_oaep256, ct, lc, out, &lo);
         TU_RC(rc, RLAB_OK, "decrypt into exactly max bytes");
         TU_CHECK(lo == sizeof msg && memcmp(out, msg, lo) == 0, "plaintext differs");
     }
@@ -236,14 +237,14 @@ START_TEST(test_pss_salt_too_long)
         tu_rand(dig, sizeof dig);
         struct rlab_pss_params p = {RLAB_HASH_SHA256, RLAB_HASH_SHA256, max + 1};
         size_t ls = sizeof sig;
-        TU_RC(be->pss_sign(priv, &p, NULL, dig, sizeof dig, sig, &ls), RLAB_ERR_MSG_TOO_LONG,
+        TU_RC(rlab_pss_sign(be, priv, &p, NULL, dig, sizeof dig, sig, &ls), RLAB_ERR_MSG_TOO_LONG,
               "pss_sign with salt max+1");
         TU_CHECK(ls == 0, "*outlen is %zu after a failure", ls);
         p.salt_len = max;
         ls = sizeof sig;
-        if (TU_RC(be->pss_sign(priv, &p, NULL, dig, sizeof dig, sig, &ls), RLAB_OK,
+        if (TU_RC(rlab_pss_sign(be, priv, &p, NULL, dig, sizeof dig, sig, &ls), RLAB_OK,
                   "pss_sign with salt max"))
-            TU_RC(be->pss_verify(priv, &p, dig, sizeof dig, sig, ls), RLAB_OK,
+            TU_RC(rlab_pss_verify(be, priv, &p, dig, sizeof dig, sig, ls), RLAB_OK,
                   "pss_verify with salt max");
     }
     tu_test_end();

@@ -5,8 +5,9 @@
  */
 #include <string.h>
 
-#include "test_negative.h"
-#include "testutil.h"
+#include "backends/ops.h"
+#include "tests/test_negative.h"
+#include "tests/testutil.h"
 
 /* Parameters that differ from the ones used to sign or encrypt. */
 START_TEST(test_wrong_parameters)
@@ -25,7 +26,7 @@ START_TEST(test_wrong_parameters)
     struct rlab_op_query q = neg_q_oaep_dec;
     q.label_len = 1;
     if (priv && pub && tu_need(be, &q) &&
-        TU_RC(be->oaep_encrypt(pub, &la, NULL, msg, sizeof msg, ct, &lc), RLAB_OK,
+        TU_RC(rlab_oaep_encrypt(be, pub, &la, NULL, msg, sizeof msg, ct, &lc), RLAB_OK,
               "oaep_encrypt")) {
         neg_oaep_fails(be, priv, &lb, ct, lc, "oaep_decrypt, other label");
         neg_oaep_fails(be, priv, &neg_oaep256, ct, lc, "oaep_decrypt, no label");
@@ -37,17 +38,17 @@ START_TEST(test_wrong_parameters)
     q.hash = q.mgf1_hash = RLAB_HASH_SHA1;
     lc = sizeof ct;
     if (priv && pub && tu_need(be, &q) &&
-        TU_RC(be->oaep_encrypt(pub, &neg_oaep256, NULL, msg, sizeof msg, ct, &lc), RLAB_OK,
+        TU_RC(rlab_oaep_encrypt(be, pub, &neg_oaep256, NULL, msg, sizeof msg, ct, &lc), RLAB_OK,
               "oaep_encrypt")) {
         neg_oaep_fails(be, priv, &s1, ct, lc, "oaep_decrypt as sha1");
     }
 
     tu_case("%s negative %u pss salt 32 verified with salt 20 -> VERIFY", be->name, BITS);
     if (priv && pub && tu_need(be, &neg_q_pss_sign) &&
-        TU_RC(be->pss_sign(priv, &neg_pss256, NULL, dig, sizeof dig, sig, &ls), RLAB_OK,
+        TU_RC(rlab_pss_sign(be, priv, &neg_pss256, NULL, dig, sizeof dig, sig, &ls), RLAB_OK,
               "pss_sign")) {
         struct rlab_pss_params p20 = {RLAB_HASH_SHA256, RLAB_HASH_SHA256, 20};
-        TU_RC(be->pss_verify(pub, &p20, dig, sizeof dig, sig, ls), RLAB_ERR_VERIFY,
+        TU_RC(rlab_pss_verify(be, pub, &p20, dig, sizeof dig, sig, ls), RLAB_ERR_VERIFY,
               "pss_verify salt 20");
     }
 
@@ -57,15 +58,15 @@ START_TEST(test_wrong_parameters)
     q.hash = RLAB_HASH_SHA512_256;
     ls = sizeof sig;
     if (priv && pub && tu_need(be, &neg_q_v15_sign) && tu_need(be, &q) &&
-        TU_RC(be->pkcs1_sign(priv, RLAB_HASH_SHA256, dig, sizeof dig, sig, &ls), RLAB_OK,
+        TU_RC(rlab_pkcs1_sign(be, priv, RLAB_HASH_SHA256, dig, sizeof dig, sig, &ls), RLAB_OK,
               "pkcs1_sign"))
-        TU_RC(be->pkcs1_verify(pub, RLAB_HASH_SHA512_256, dig, sizeof dig, sig, ls),
+        TU_RC(rlab_pkcs1_verify(be, pub, RLAB_HASH_SHA512_256, dig, sizeof dig, sig, ls),
               RLAB_ERR_VERIFY, "pkcs1_verify as sha512-256");
 
     tu_case("%s negative %u oaep ciphertext one byte short -> DECRYPT", be->name, BITS);
     lc = sizeof ct;
     if (priv && pub && tu_need(be, &neg_q_oaep_dec) &&
-        TU_RC(be->oaep_encrypt(pub, &neg_oaep256, NULL, msg, sizeof msg, ct, &lc), RLAB_OK,
+        TU_RC(rlab_oaep_encrypt(be, pub, &neg_oaep256, NULL, msg, sizeof msg, ct, &lc), RLAB_OK,
               "oaep_encrypt")) {
         neg_oaep_fails(be, priv, &neg_oaep256, ct + 1, lc - 1, "oaep_decrypt of k-1 bytes");
     }
@@ -87,7 +88,7 @@ START_TEST(test_out_of_range_ciphertext_and_signature)
     if (priv != NULL && rlab_backend_check(be, &qc) == NULL) {
         struct rlab_components c = {0};
         size_t k = rlab_key_size(priv);
-        if (be->to_components(priv, &c) == RLAB_OK && c.n.len >= k) {
+        if (rlab_key_to_components(be, priv, &c) == RLAB_OK && c.n.len >= k) {
             memcpy(n, c.n.data + c.n.len - k, k);
             have_n = 1;
         }
@@ -125,11 +126,11 @@ START_TEST(test_out_of_range_ciphertext_and_signature)
                 neg_v15_fails(be, priv, in, len, NULL, 0, ops[op]);
                 break;
             case 2:
-                TU_RC(be->pss_verify(pub, &neg_pss256, dig, sizeof dig, in, len), RLAB_ERR_VERIFY,
+                TU_RC(rlab_pss_verify(be, pub, &neg_pss256, dig, sizeof dig, in, len), RLAB_ERR_VERIFY,
                       ops[op]);
                 break;
             default:
-                TU_RC(be->pkcs1_verify(pub, RLAB_HASH_SHA256, dig, sizeof dig, in, len),
+                TU_RC(rlab_pkcs1_verify(be, pub, RLAB_HASH_SHA256, dig, sizeof dig, in, len),
                       RLAB_ERR_VERIFY, ops[op]);
                 break;
             }
@@ -154,11 +155,11 @@ START_TEST(test_sign_digest_length_mismatch)
         if (priv == NULL || !tu_need(be, &neg_q_pss_sign) || !tu_need(be, &neg_q_v15_sign))
             continue;
         size_t lo = sizeof out;
-        TU_RC(be->pss_sign(priv, &neg_pss256, NULL, dig, lens[i], out, &lo), RLAB_ERR_INVALID_ARG,
+        TU_RC(rlab_pss_sign(be, priv, &neg_pss256, NULL, dig, lens[i], out, &lo), RLAB_ERR_INVALID_ARG,
               "pss_sign");
         TU_CHECK(lo == 0, "pss_sign: *outlen is %zu after a failure", lo);
         lo = sizeof out;
-        TU_RC(be->pkcs1_sign(priv, RLAB_HASH_SHA256, dig, lens[i], out, &lo),
+        TU_RC(rlab_pkcs1_sign(be, priv, RLAB_HASH_SHA256, dig, lens[i], out, &lo),
               RLAB_ERR_INVALID_ARG, "pkcs1_sign");
         TU_CHECK(lo == 0, "pkcs1_sign: *outlen is %zu after a failure", lo);
     }

@@ -10,7 +10,8 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "testutil.h"
+#include "backends/ops.h"
+#include "tests/testutil.h"
 
 static const unsigned sizes[] = {1024, 2048, 3072, 4096};
 #define NSIZES 4
@@ -53,11 +54,11 @@ static void oaep_case(const struct rlab_backend *be, unsigned bits, rlab_hash h,
     uint8_t msg[MAXK], ct[MAXK], pt[MAXK];
     tu_rand(msg, (size_t)mlen);
     size_t ctlen = sizeof ct, ptlen = sizeof pt;
-    if (!TU_RC(be->oaep_encrypt(pub, &p, NULL, msg, (size_t)mlen, ct, &ctlen), RLAB_OK,
+    if (!TU_RC(rlab_oaep_encrypt(be, pub, &p, NULL, msg, (size_t)mlen, ct, &ctlen), RLAB_OK,
                "oaep_encrypt"))
         return;
     TU_CHECK(ctlen == k, "ciphertext is %zu bytes, modulus %zu", ctlen, k);
-    if (!TU_RC(be->oaep_decrypt(priv, &p, ct, ctlen, pt, &ptlen), RLAB_OK, "oaep_decrypt"))
+    if (!TU_RC(rlab_oaep_decrypt(be, priv, &p, ct, ctlen, pt, &ptlen), RLAB_OK, "oaep_decrypt"))
         return;
     TU_CHECK(tu_bytes_eq(pt, ptlen, msg, (size_t)mlen),
              "decrypted %zu bytes differ from the %ld-byte message", ptlen, mlen);
@@ -79,9 +80,9 @@ static void oaep_random_case(const struct rlab_backend *be, unsigned bits)
     uint8_t msg[32], c1[MAXK], c2[MAXK], pt[MAXK];
     tu_rand(msg, sizeof msg);
     size_t l1 = sizeof c1, l2 = sizeof c2, lp = sizeof pt;
-    if (!TU_RC(be->oaep_encrypt(pub, &p, NULL, msg, sizeof msg, c1, &l1), RLAB_OK,
+    if (!TU_RC(rlab_oaep_encrypt(be, pub, &p, NULL, msg, sizeof msg, c1, &l1), RLAB_OK,
                "oaep_encrypt #1") ||
-        !TU_RC(be->oaep_encrypt(pub, &p, NULL, msg, sizeof msg, c2, &l2), RLAB_OK,
+        !TU_RC(rlab_oaep_encrypt(be, pub, &p, NULL, msg, sizeof msg, c2, &l2), RLAB_OK,
                "oaep_encrypt #2"))
         return;
     TU_CHECK(!tu_bytes_eq(c1, l1, c2, l2), "two OAEP encryptions are identical: %s",
@@ -97,13 +98,13 @@ static void oaep_random_case(const struct rlab_backend *be, unsigned bits)
     struct rlab_rng g1 = tu_prng_rng(&r1), g2 = tu_prng_rng(&r2);
     l1 = sizeof c1;
     l2 = sizeof c2;
-    if (!TU_RC(be->oaep_encrypt(pub, &p, &g1, msg, sizeof msg, c1, &l1), RLAB_OK,
+    if (!TU_RC(rlab_oaep_encrypt(be, pub, &p, &g1, msg, sizeof msg, c1, &l1), RLAB_OK,
                "oaep_encrypt, rng #1") ||
-        !TU_RC(be->oaep_encrypt(pub, &p, &g2, msg, sizeof msg, c2, &l2), RLAB_OK,
+        !TU_RC(rlab_oaep_encrypt(be, pub, &p, &g2, msg, sizeof msg, c2, &l2), RLAB_OK,
                "oaep_encrypt, rng #2"))
         return;
     TU_CHECK(tu_bytes_eq(c1, l1, c2, l2), "same rng stream, different ciphertexts");
-    if (TU_RC(be->oaep_decrypt(priv, &p, c1, l1, pt, &lp), RLAB_OK, "oaep_decrypt"))
+    if (TU_RC(rlab_oaep_decrypt(be, priv, &p, c1, l1, pt, &lp), RLAB_OK, "oaep_decrypt"))
         TU_CHECK(tu_bytes_eq(pt, lp, msg, sizeof msg), "decrypted message differs");
 }
 
@@ -157,12 +158,12 @@ static void pss_case(const struct rlab_backend *be, unsigned bits, rlab_hash h, 
     size_t siglen = sizeof sig;
     tu_rand(dig, hl);
     struct rlab_pss_params p = {h, m, salt};
-    if (!TU_RC(be->pss_sign(priv, &p, NULL, dig, hl, sig, &siglen), RLAB_OK, "pss_sign"))
+    if (!TU_RC(rlab_pss_sign(be, priv, &p, NULL, dig, hl, sig, &siglen), RLAB_OK, "pss_sign"))
         return;
     TU_CHECK(siglen == rlab_key_size(priv), "signature is %zu bytes, modulus %zu", siglen,
              rlab_key_size(priv));
-    TU_RC(be->pss_verify(pub, &p, dig, hl, sig, siglen), RLAB_OK, "pss_verify (explicit salt)");
-    TU_RC(be->pss_verify(priv, &p, dig, hl, sig, siglen), RLAB_OK,
+    TU_RC(rlab_pss_verify(be, pub, &p, dig, hl, sig, siglen), RLAB_OK, "pss_verify (explicit salt)");
+    TU_RC(rlab_pss_verify(be, priv, &p, dig, hl, sig, siglen), RLAB_OK,
           "pss_verify with the private key object");
 
     tu_case("%s pss %u %s/mgf1=%s salt=%d verify salt=auto", be->name, bits,
@@ -171,7 +172,7 @@ static void pss_case(const struct rlab_backend *be, unsigned bits, rlab_hash h, 
     if (!tu_need(be, &qv))
         return;
     p.salt_len = RLAB_PSS_SALT_AUTO;
-    TU_RC(be->pss_verify(pub, &p, dig, hl, sig, siglen), RLAB_OK, "pss_verify (salt auto)");
+    TU_RC(rlab_pss_verify(be, pub, &p, dig, hl, sig, siglen), RLAB_OK, "pss_verify (salt auto)");
 }
 
 /* Sign one digest twice with sha256: with salt 0 PSS is deterministic, with
@@ -193,8 +194,8 @@ static void pss_random_case(const struct rlab_backend *be, unsigned bits)
         struct rlab_pss_params p = {RLAB_HASH_SHA256, RLAB_HASH_SHA256, salt};
         l1 = sizeof s1;
         l2 = sizeof s2;
-        if (TU_RC(be->pss_sign(priv, &p, NULL, dig, 32, s1, &l1), RLAB_OK, "pss_sign #1") &&
-            TU_RC(be->pss_sign(priv, &p, NULL, dig, 32, s2, &l2), RLAB_OK, "pss_sign #2"))
+        if (TU_RC(rlab_pss_sign(be, priv, &p, NULL, dig, 32, s1, &l1), RLAB_OK, "pss_sign #1") &&
+            TU_RC(rlab_pss_sign(be, priv, &p, NULL, dig, 32, s2, &l2), RLAB_OK, "pss_sign #2"))
             TU_CHECK(tu_bytes_eq(s1, l1, s2, l2) == (salt == 0),
                      salt ? "two salted signatures are identical" : "salt 0 is not deterministic");
     }
@@ -210,10 +211,10 @@ static void pss_random_case(const struct rlab_backend *be, unsigned bits)
     struct rlab_rng g1 = tu_prng_rng(&r1), g2 = tu_prng_rng(&r2);
     l1 = sizeof s1;
     l2 = sizeof s2;
-    if (TU_RC(be->pss_sign(priv, &p, &g1, dig, 32, s1, &l1), RLAB_OK, "pss_sign, rng #1") &&
-        TU_RC(be->pss_sign(priv, &p, &g2, dig, 32, s2, &l2), RLAB_OK, "pss_sign, rng #2")) {
+    if (TU_RC(rlab_pss_sign(be, priv, &p, &g1, dig, 32, s1, &l1), RLAB_OK, "pss_sign, rng #1") &&
+        TU_RC(rlab_pss_sign(be, priv, &p, &g2, dig, 32, s2, &l2), RLAB_OK, "pss_sign, rng #2")) {
         TU_CHECK(tu_bytes_eq(s1, l1, s2, l2), "same rng stream, different signatures");
-        TU_RC(be->pss_verify(priv, &p, dig, 32, s1, l1), RLAB_OK, "pss_verify");
+        TU_RC(rlab_pss_verify(be, priv, &p, dig, 32, s1, l1), RLAB_OK, "pss_verify");
     }
 }
 
@@ -262,12 +263,12 @@ START_TEST(test_pkcs1_sign_roundtrip)
         uint8_t dig[RLAB_HASH_MAX_LEN], s1[MAXK], s2[MAXK];
         size_t l1 = sizeof s1, l2 = sizeof s2;
         tu_rand(dig, hl);
-        if (!TU_RC(be->pkcs1_sign(priv, h, dig, hl, s1, &l1), RLAB_OK, "pkcs1_sign #1") ||
-            !TU_RC(be->pkcs1_sign(priv, h, dig, hl, s2, &l2), RLAB_OK, "pkcs1_sign #2"))
+        if (!TU_RC(rlab_pkcs1_sign(be, priv, h, dig, hl, s1, &l1), RLAB_OK, "pkcs1_sign #1") ||
+            !TU_RC(rlab_pkcs1_sign(be, priv, h, dig, hl, s2, &l2), RLAB_OK, "pkcs1_sign #2"))
             continue;
         TU_CHECK(l1 == rlab_key_size(priv), "signature is %zu bytes", l1);
         TU_CHECK(tu_bytes_eq(s1, l1, s2, l2), "v1.5 signing is not deterministic");
-        TU_RC(be->pkcs1_verify(pub, h, dig, hl, s1, l1), RLAB_OK, "pkcs1_verify");
+        TU_RC(rlab_pkcs1_verify(be, pub, h, dig, hl, s1, l1), RLAB_OK, "pkcs1_verify");
     }
     tu_test_end();
 }
@@ -293,11 +294,11 @@ START_TEST(test_pkcs1_encrypt_roundtrip)
         uint8_t msg[MAXK], ct[MAXK], pt[MAXK];
         size_t lc = sizeof ct, lp = sizeof pt;
         tu_rand(msg, lens[i]);
-        if (!TU_RC(be->pkcs1_encrypt(pub, NULL, msg, lens[i], ct, &lc), RLAB_OK,
+        if (!TU_RC(rlab_pkcs1_encrypt(be, pub, NULL, msg, lens[i], ct, &lc), RLAB_OK,
                    "pkcs1_encrypt"))
             continue;
         TU_CHECK(lc == k, "ciphertext is %zu bytes", lc);
-        if (TU_RC(be->pkcs1_decrypt(priv, ct, lc, pt, &lp), RLAB_OK, "pkcs1_decrypt"))
+        if (TU_RC(rlab_pkcs1_decrypt(be, priv, ct, lc, pt, &lp), RLAB_OK, "pkcs1_decrypt"))
             TU_CHECK(tu_bytes_eq(pt, lp, msg, lens[i]), "decrypted message differs");
     }
     tu_test_end();
@@ -323,16 +324,16 @@ START_TEST(test_raw_roundtrip)
         uint8_t x[MAXK], y[MAXK], z[MAXK];
         size_t ly = sizeof y, lz = sizeof z;
         tu_rand_below_n(priv, x);
-        if (TU_RC(be->raw_public(pub, x, k, y, &ly), RLAB_OK, "raw_public") &&
-            TU_RC(be->raw_private(priv, y, ly, z, &lz), RLAB_OK, "raw_private"))
+        if (TU_RC(rlab_raw_public(be, pub, x, k, y, &ly), RLAB_OK, "raw_public") &&
+            TU_RC(rlab_raw_private(be, priv, y, ly, z, &lz), RLAB_OK, "raw_private"))
             TU_CHECK(tu_bytes_eq(z, lz, x, k), "(x^e)^d != x: x=%s", tu_hex(x, k));
 
         tu_case("%s raw %u private-then-public #%d", be->name, bits, round);
         ly = sizeof y;
         lz = sizeof z;
         tu_rand_below_n(priv, x);
-        if (TU_RC(be->raw_private(priv, x, k, y, &ly), RLAB_OK, "raw_private") &&
-            TU_RC(be->raw_public(pub, y, ly, z, &lz), RLAB_OK, "raw_public"))
+        if (TU_RC(rlab_raw_private(be, priv, x, k, y, &ly), RLAB_OK, "raw_private") &&
+            TU_RC(rlab_raw_public(be, pub, y, ly, z, &lz), RLAB_OK, "raw_public"))
             TU_CHECK(tu_bytes_eq(z, lz, x, k), "(x^d)^e != x: x=%s", tu_hex(x, k));
     }
     tu_case("%s raw %u fixed points 0 and 1", be->name, bits);
@@ -343,10 +344,10 @@ START_TEST(test_raw_roundtrip)
             uint8_t x[MAXK] = {0}, y[MAXK];
             size_t ly = sizeof y;
             x[k - 1] = v;
-            if (TU_RC(be->raw_private(priv, x, k, y, &ly), RLAB_OK, "raw_private of 0/1"))
+            if (TU_RC(rlab_raw_private(be, priv, x, k, y, &ly), RLAB_OK, "raw_private of 0/1"))
                 TU_CHECK(tu_bytes_eq(y, ly, x, k), "%u^d mod n != %u", v, v);
             ly = sizeof y;
-            if (TU_RC(be->raw_public(priv, x, k, y, &ly), RLAB_OK, "raw_public of 0/1"))
+            if (TU_RC(rlab_raw_public(be, priv, x, k, y, &ly), RLAB_OK, "raw_public of 0/1"))
                 TU_CHECK(tu_bytes_eq(y, ly, x, k), "%u^e mod n != %u", v, v);
         }
     }

@@ -12,9 +12,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "core/hexutil.h"
+#include "backends/ops.h"
+#include "base/hexutil.h"
 #include "core/hmac.h"
-#include "testutil.h"
+#include "tests/testutil.h"
 
 /* Decode a hex literal for a comparison; aborts the test on bad hex. */
 static struct rlab_buf hex(const char *s)
@@ -54,10 +55,10 @@ START_TEST(test_aead_roundtrip)
             tu_rand(aad, sizeof aad);
             tu_rand(msg, len);
             rlab_aead_ctx *c = NULL;
-            if (TU_RC(be->aead_new(key, key_len, &c), RLAB_OK, "aead_new")) {
-                if (TU_RC(be->aead_seal(c, iv, 12, aad, aad_len, msg, len, ct, tag, tag_len),
+            if (TU_RC(rlab_aead_new(be, key, key_len, &c), RLAB_OK, "aead_new")) {
+                if (TU_RC(rlab_aead_seal(be, c, iv, 12, aad, aad_len, msg, len, ct, tag, tag_len),
                           RLAB_OK, "aead_seal") &&
-                    TU_RC(be->aead_open(c, iv, 12, aad, aad_len, ct, len, tag, tag_len, pt),
+                    TU_RC(rlab_aead_open(be, c, iv, 12, aad, aad_len, ct, len, tag, tag_len, pt),
                           RLAB_OK, "aead_open")) {
                     TU_CHECK(tu_bytes_eq(pt, len, msg, len), "opened text differs");
                     TU_CHECK(len == 0 || !tu_bytes_eq(ct, len, msg, len),
@@ -66,16 +67,16 @@ START_TEST(test_aead_roundtrip)
                 /* In place: out == in. */
                 uint8_t tag2[16];
                 memcpy(pt, msg, len);
-                if (TU_RC(be->aead_seal(c, iv, 12, aad, aad_len, pt, len, pt, tag2, tag_len),
+                if (TU_RC(rlab_aead_seal(be, c, iv, 12, aad, aad_len, pt, len, pt, tag2, tag_len),
                           RLAB_OK, "aead_seal in place")) {
                     TU_CHECK(tu_bytes_eq(pt, len, ct, len) && tu_bytes_eq(tag2, tag_len, tag, tag_len),
                              "in-place seal differs");
-                    if (TU_RC(be->aead_open(c, iv, 12, aad, aad_len, pt, len, tag2, tag_len, pt),
+                    if (TU_RC(rlab_aead_open(be, c, iv, 12, aad, aad_len, pt, len, tag2, tag_len, pt),
                               RLAB_OK, "aead_open in place"))
                         TU_CHECK(tu_bytes_eq(pt, len, msg, len), "in-place open differs");
                 }
             }
-            be->aead_free(c);
+            rlab_aead_free(be, c);
             free(msg);
             free(ct);
             free(pt);
@@ -105,15 +106,15 @@ START_TEST(test_aead_known_answer)
         uint8_t key[32] = {0}, iv[12] = {0}, pt[16] = {0}, ct[16], tag[16];
         struct rlab_buf want_ct = hex(kat[i].ct), want_tag = hex(kat[i].tag);
         rlab_aead_ctx *c = NULL;
-        if (TU_RC(be->aead_new(key, kat[i].key_len, &c), RLAB_OK, "aead_new") &&
-            TU_RC(be->aead_seal(c, iv, 12, NULL, 0, pt, 16, ct, tag, 16), RLAB_OK,
+        if (TU_RC(rlab_aead_new(be, key, kat[i].key_len, &c), RLAB_OK, "aead_new") &&
+            TU_RC(rlab_aead_seal(be, c, iv, 12, NULL, 0, pt, 16, ct, tag, 16), RLAB_OK,
                   "aead_seal")) {
             TU_CHECK(tu_bytes_eq(ct, 16, want_ct.data, want_ct.len), "ciphertext %s",
                      tu_hex(ct, 16));
             TU_CHECK(tu_bytes_eq(tag, 16, want_tag.data, want_tag.len), "tag %s",
                      tu_hex(tag, 16));
         }
-        be->aead_free(c);
+        rlab_aead_free(be, c);
         rlab_buf_clear(&want_ct);
         rlab_buf_clear(&want_tag);
     }
@@ -137,22 +138,22 @@ START_TEST(test_aead_tamper)
         tu_rand(aad, sizeof aad);
         tu_rand(msg, sizeof msg);
         rlab_aead_ctx *c = NULL;
-        if (TU_RC(be->aead_new(key, key_len, &c), RLAB_OK, "aead_new") &&
-            TU_RC(be->aead_seal(c, iv, 12, aad, sizeof aad, msg, sizeof msg, ct, tag, 16),
+        if (TU_RC(rlab_aead_new(be, key, key_len, &c), RLAB_OK, "aead_new") &&
+            TU_RC(rlab_aead_seal(be, c, iv, 12, aad, sizeof aad, msg, sizeof msg, ct, tag, 16),
                   RLAB_OK, "aead_seal")) {
             uint8_t *target[4] = {tag, ct, aad, iv};
             size_t tlen[4] = {16, sizeof ct, sizeof aad, 12};
             size_t bit = tu_rand_below((uint32_t)(tlen[w] * 8));
             target[w][bit / 8] ^= (uint8_t)(1u << (bit % 8));
             memset(out, 0xA5, sizeof out);
-            TU_RC(be->aead_open(c, iv, 12, aad, sizeof aad, ct, sizeof ct, tag, 16, out),
+            TU_RC(rlab_aead_open(be, c, iv, 12, aad, sizeof aad, ct, sizeof ct, tag, 16, out),
                   RLAB_ERR_AUTH, "aead_open");
             size_t nonzero = 0;
             for (size_t i = 0; i < sizeof out; i++)
                 nonzero += out[i] != 0;
             TU_CHECK(nonzero == 0, "%zu output bytes not zeroed after a failed open", nonzero);
         }
-        be->aead_free(c);
+        rlab_aead_free(be, c);
     }
     tu_test_end();
 }
@@ -188,17 +189,17 @@ START_TEST(test_hash_abc)
         TU_CHECK(want.len == hl, "table length %zu vs rlab_hash_len %zu", want.len, hl);
         uint8_t out[RLAB_HASH_MAX_LEN];
         rlab_hash_ctx *c = NULL;
-        if (TU_RC(be->hash_new(h, &c), RLAB_OK, "hash_new") &&
-            TU_RC(be->hash_update(c, (const uint8_t *)"abc", 3), RLAB_OK, "hash_update") &&
-            TU_RC(be->hash_final(c, out), RLAB_OK, "hash_final"))
+        if (TU_RC(rlab_hash_new(be, h, &c), RLAB_OK, "hash_new") &&
+            TU_RC(rlab_hash_update(be, c, (const uint8_t *)"abc", 3), RLAB_OK, "hash_update") &&
+            TU_RC(rlab_hash_final(be, c, out), RLAB_OK, "hash_final"))
             TU_CHECK(tu_bytes_eq(out, hl, want.data, want.len), "digest %s", tu_hex(out, hl));
         c = NULL;
         memset(out, 0, sizeof out);
-        if (TU_RC(be->hash_new(h, &c), RLAB_OK, "hash_new") &&
-            TU_RC(be->hash_update(c, (const uint8_t *)"a", 1), RLAB_OK, "hash_update a") &&
-            TU_RC(be->hash_update(c, (const uint8_t *)"", 0), RLAB_OK, "hash_update empty") &&
-            TU_RC(be->hash_update(c, (const uint8_t *)"bc", 2), RLAB_OK, "hash_update bc") &&
-            TU_RC(be->hash_final(c, out), RLAB_OK, "hash_final"))
+        if (TU_RC(rlab_hash_new(be, h, &c), RLAB_OK, "hash_new") &&
+            TU_RC(rlab_hash_update(be, c, (const uint8_t *)"a", 1), RLAB_OK, "hash_update a") &&
+            TU_RC(rlab_hash_update(be, c, (const uint8_t *)"", 0), RLAB_OK, "hash_update empty") &&
+            TU_RC(rlab_hash_update(be, c, (const uint8_t *)"bc", 2), RLAB_OK, "hash_update bc") &&
+            TU_RC(rlab_hash_final(be, c, out), RLAB_OK, "hash_final"))
             TU_CHECK(tu_bytes_eq(out, hl, want.data, want.len), "digest in pieces %s",
                      tu_hex(out, hl));
         memset(out, 0, sizeof out);
@@ -208,9 +209,9 @@ START_TEST(test_hash_abc)
                      tu_hex(out, hl));
         /* An abandoned context is freed without a final (ASan sees leaks). */
         c = NULL;
-        if (TU_RC(be->hash_new(h, &c), RLAB_OK, "hash_new"))
-            be->hash_free(c);
-        be->hash_free(NULL);
+        if (TU_RC(rlab_hash_new(be, h, &c), RLAB_OK, "hash_new"))
+            rlab_hash_free(be, c);
+        rlab_hash_free(be, NULL);
         rlab_buf_clear(&want);
     }
     tu_test_end();

@@ -7,7 +7,8 @@
 #include <string.h>
 #include <time.h>
 
-#include "testutil.h"
+#include "backends/ops.h"
+#include "tests/testutil.h"
 
 #define TU_MAX_KEYS 96
 
@@ -40,9 +41,9 @@ int tu_key_copy(const struct rlab_backend *dst, const rlab_key *src, int public_
     if (rlab_backend_check(sb, &qe) == NULL && rlab_backend_check(dst, &qi) == NULL) {
         rlab_keyfmt fmt = priv ? RLAB_KEYFMT_PKCS8 : RLAB_KEYFMT_SPKI;
         struct rlab_buf der = RLAB_BUF_INIT;
-        int rc = sb->export_key(src, fmt, RLAB_ENC_DER, &der);
+        int rc = rlab_key_export(sb, src, fmt, RLAB_ENC_DER, &der);
         if (rc == RLAB_OK)
-            rc = dst->import(fmt, RLAB_ENC_DER, der.data, der.len, out);
+            rc = rlab_key_import(dst, fmt, RLAB_ENC_DER, der.data, der.len, out);
         rlab_buf_clear(&der);
         return rc;
     }
@@ -51,7 +52,7 @@ int tu_key_copy(const struct rlab_backend *dst, const rlab_key *src, int public_
     if (rlab_backend_check(sb, &qt) != NULL || rlab_backend_check(dst, &qf) != NULL)
         return RLAB_ERR_UNSUPPORTED;
     struct rlab_components c = {0};
-    int rc = sb->to_components(src, &c);
+    int rc = rlab_key_to_components(sb, src, &c);
     if (rc == RLAB_OK && !priv) {
         struct rlab_components pc = {0};
         pc.n = c.n;
@@ -62,7 +63,7 @@ int tu_key_copy(const struct rlab_backend *dst, const rlab_key *src, int public_
         c = pc;
     }
     if (rc == RLAB_OK)
-        rc = dst->from_components(&c, out);
+        rc = rlab_key_from_components(dst, &c, out);
     rlab_components_clear(&c);
     return rc;
 }
@@ -88,7 +89,7 @@ static void key_make(struct key_entry *e)
     const char *why = rlab_backend_check(e->be, &q);
     if (why == NULL) {
         double t0 = now();
-        e->rc = e->be->keygen(e->bits, 65537, NULL, &e->key);
+        e->rc = rlab_keygen(e->be, e->bits, 65537, NULL, &e->key);
         if (e->rc != RLAB_OK) {
             snprintf(e->err, sizeof e->err, "keygen %s %u bits (key #%d): got %s (%s)",
                      e->be->name, e->bits, e->slot, rlab_errname(e->rc),

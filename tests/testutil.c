@@ -1,5 +1,6 @@
 /* see testutil.h */
-#include "testutil.h"
+#include "backends/ops.h"
+#include "tests/testutil.h"
 
 #include <inttypes.h>
 #include <stdarg.h>
@@ -377,8 +378,8 @@ void tu_same_export_at(const char *file, int line, const struct rlab_backend *ba
                        const char *what)
 {
     struct rlab_buf wa = RLAB_BUF_INIT, wb = RLAB_BUF_INIT;
-    if (tu_rc_at(file, line, ba->export_key(ka, f, e, &wa), RLAB_OK, what_a) &&
-        tu_rc_at(file, line, bb->export_key(kb, f, e, &wb), RLAB_OK, what_b))
+    if (tu_rc_at(file, line, rlab_key_export(ba, ka, f, e, &wa), RLAB_OK, what_a) &&
+        tu_rc_at(file, line, rlab_key_export(bb, kb, f, e, &wb), RLAB_OK, what_b))
         tu_check_at(file, line, tu_bytes_eq(wa.data, wa.len, wb.data, wb.len),
                     "%s differ (%zu vs %zu bytes)", what, wa.len, wb.len);
     rlab_buf_clear(&wa);

@@ -33,8 +33,8 @@
 #include <stdint.h>
 
 #include "backends/backend.h"
-#include "core/buf.h"
-#include "core/errors.h"
+#include "base/buf.h"
+#include "base/errors.h"
 
 /* ---- set-up -------------------------------------------------------------- */
 

@@ -13,8 +13,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "interop_int.h"
-#include "vec_int.h"
+#include "backends/ops.h"
+#include "vectors/interop_int.h"
+#include "vectors/vec_int.h"
 
 const char *rlab_iop_op_name(rlab_iop_op op)
 {
@@ -34,13 +35,13 @@ const char *rlab_iop_op_name(rlab_iop_op op)
 static int export_all(const rlab_key *k, struct rlab_iop_material *m)
 {
     const struct rlab_backend *be = k->be;
-    int rc = be->export_key(k, RLAB_KEYFMT_PKCS8, RLAB_ENC_PEM, &m->pkcs8_pem);
+    int rc = rlab_key_export(be, k, RLAB_KEYFMT_PKCS8, RLAB_ENC_PEM, &m->pkcs8_pem);
     if (rc == RLAB_OK)
-        rc = be->export_key(k, RLAB_KEYFMT_SPKI, RLAB_ENC_PEM, &m->spki_pem);
+        rc = rlab_key_export(be, k, RLAB_KEYFMT_SPKI, RLAB_ENC_PEM, &m->spki_pem);
     if (rc == RLAB_OK)
-        rc = be->export_key(k, RLAB_KEYFMT_PKCS1_PRIV, RLAB_ENC_DER, &m->pkcs1_der);
+        rc = rlab_key_export(be, k, RLAB_KEYFMT_PKCS1_PRIV, RLAB_ENC_DER, &m->pkcs1_der);
     if (rc == RLAB_OK)
-        rc = be->export_key(k, RLAB_KEYFMT_SPKI, RLAB_ENC_DER, &m->spki_der);
+        rc = rlab_key_export(be, k, RLAB_KEYFMT_SPKI, RLAB_ENC_DER, &m->spki_der);
     return rc;
 }
 
@@ -70,7 +71,7 @@ static void gen_backend(const struct rlab_backend *be, unsigned bits, struct rla
         return;
     }
     rlab_error_clear();
-    int rc = be->keygen(bits, 65537, NULL, &m->key);
+    int rc = rlab_keygen(be, bits, 65537, NULL, &m->key);
     if (rc != RLAB_OK) {
         m->error = rlab_vec_strdupf("keygen: %s", rlab_vec_errstr(rc));
         return;
@@ -167,7 +168,7 @@ static void import_backend(struct rlab_iop_work *w, const struct rlab_backend *b
     }
     const struct rlab_buf *in = encoding(m, op);
     rlab_error_clear();
-    int rc = be->import(import_spec[op].fmt, import_spec[op].enc, in->data, in->len, out);
+    int rc = rlab_key_import(be, import_spec[op].fmt, import_spec[op].enc, in->data, in->len, out);
     if (rc != RLAB_OK) {
         *out = NULL;
         rlab_iop_set(w, c, RLAB_IOP_FAIL, "import: %s", rlab_vec_errstr(rc));
@@ -175,7 +176,7 @@ static void import_backend(struct rlab_iop_work *w, const struct rlab_backend *b
     }
     struct rlab_buf spki = RLAB_BUF_INIT;
     rlab_error_clear();
-    rc = be->export_key(*out, RLAB_KEYFMT_SPKI, RLAB_ENC_DER, &spki);
+    rc = rlab_key_export(be, *out, RLAB_KEYFMT_SPKI, RLAB_ENC_DER, &spki);
     if (rc != RLAB_OK)
         rlab_iop_set(w, c, RLAB_IOP_FAIL, "re-export of the imported key: %s", rlab_vec_errstr(rc));
     else if (spki.len != m->spki_der.len || memcmp(spki.data, m->spki_der.data, spki.len) != 0)

@@ -11,7 +11,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "interop.h"
+#include "vectors/interop.h"
 
 extern char **environ;
 

@@ -7,8 +7,8 @@
 
 #include <stdint.h>
 
-#include "core/buf.h"
-#include "interop.h"
+#include "base/buf.h"
+#include "vectors/interop.h"
 
 /* The private scratch folder of one run (mkdtemp, removed at the end). */
 struct rlab_iop_work {

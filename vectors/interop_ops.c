@@ -9,8 +9,9 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "interop_int.h"
-#include "vec_int.h"
+#include "backends/ops.h"
+#include "vectors/interop_int.h"
+#include "vectors/vec_int.h"
 
 #define PSS_SALT 32
 
@@ -110,7 +111,7 @@ static int oaep_encrypt(const struct rlab_iop_ops *o, const struct files *f, con
         int rc = rlab_buf_alloc(ct, len);
         if (rc == RLAB_OK) {
             rlab_error_clear();
-            rc = be->oaep_encrypt(o->ma->key, &oaep, NULL, (const uint8_t *)msg, strlen(msg),
+            rc = rlab_oaep_encrypt(be, o->ma->key, &oaep, NULL, (const uint8_t *)msg, strlen(msg),
                                   ct->data, &ct->len);
         }
         if (rc != RLAB_OK)
@@ -160,7 +161,7 @@ void rlab_iop_oaep(const struct rlab_iop_ops *o, struct rlab_iop_cell *c)
         rc = rlab_buf_alloc(&pt, rlab_key_size(o->b_priv));
         if (rc == RLAB_OK) {
             rlab_error_clear();
-            rc = be->oaep_decrypt(o->b_priv, &oaep, ct.data, ct.len, pt.data, &pt.len);
+            rc = rlab_oaep_decrypt(be, o->b_priv, &oaep, ct.data, ct.len, pt.data, &pt.len);
         }
         snprintf(err, sizeof err, "%s decrypt: %s", o->B->name, rlab_vec_errstr(rc));
     } else {
@@ -218,8 +219,8 @@ static int sign(const struct rlab_iop_ops *o, const struct files *f, int pss, co
             rc = rlab_buf_alloc(sig, rlab_key_size(o->ma->key));
         if (rc == RLAB_OK) {
             rlab_error_clear();
-            rc = pss ? be->pss_sign(o->ma->key, &pss_params, NULL, dg, 32, sig->data, &sig->len)
-                     : be->pkcs1_sign(o->ma->key, RLAB_HASH_SHA256, dg, 32, sig->data,
+            rc = pss ? rlab_pss_sign(be, o->ma->key, &pss_params, NULL, dg, 32, sig->data, &sig->len)
+                     : rlab_pkcs1_sign(be, o->ma->key, RLAB_HASH_SHA256, dg, 32, sig->data,
                                       &sig->len);
         }
         if (rc != RLAB_OK)
@@ -317,8 +318,8 @@ void rlab_iop_sign(const struct rlab_iop_ops *o, int pss, struct rlab_iop_cell *
         rc = digest(be, msg, dg);
         if (rc == RLAB_OK) {
             rlab_error_clear();
-            rc = pss ? be->pss_verify(o->b_pub, &pss_params, dg, 32, sig.data, sig.len)
-                     : be->pkcs1_verify(o->b_pub, RLAB_HASH_SHA256, dg, 32, sig.data, sig.len);
+            rc = pss ? rlab_pss_verify(be, o->b_pub, &pss_params, dg, 32, sig.data, sig.len)
+                     : rlab_pkcs1_verify(be, o->b_pub, RLAB_HASH_SHA256, dg, 32, sig.data, sig.len);
         }
         snprintf(err, sizeof err, "%s verify: %s", o->B->name, rlab_vec_errstr(rc));
     } else {

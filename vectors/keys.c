@@ -7,7 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "vec_int.h"
+#include "backends/ops.h"
+#include "vectors/vec_int.h"
 
 static int has_crt(const struct rlab_components *c)
 {
@@ -21,7 +22,7 @@ static int import_der(const struct rlab_backend *be, const struct rlab_vec_key *
     *what = rlab_keyfmt_name(k->der_fmt);
     if (rlab_backend_check(be, &q) != NULL)
         return RLAB_ERR_UNSUPPORTED;
-    return be->import(k->der_fmt, k->der_enc, k->der.data, k->der.len, out);
+    return rlab_key_import(be, k->der_fmt, k->der_enc, k->der.data, k->der.len, out);
 }
 
 static int from_components(const struct rlab_backend *be,
@@ -30,7 +31,7 @@ static int from_components(const struct rlab_backend *be,
     struct rlab_op_query q = {.op = RLAB_OP_FROM_COMPONENTS};
     if (rlab_backend_check(be, &q) != NULL)
         return RLAB_ERR_UNSUPPORTED;
-    return be->from_components(c, out);
+    return rlab_key_from_components(be, c, out);
 }
 
 /* Build the public (want_private == 0) or private key for file key k. */

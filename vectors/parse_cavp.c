@@ -17,7 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "vec_int.h"
+#include "vectors/vec_int.h"
 
 struct cavp {
     struct rlab_vec_file *f;

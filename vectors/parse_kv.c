@@ -10,7 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "vec_int.h"
+#include "vectors/vec_int.h"
 
 void rlab_kv_init(struct rlab_kv *kv, const char *text, size_t len)
 {

@@ -18,7 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "vec_int.h"
+#include "vectors/vec_int.h"
 
 enum field {
     F_NONE = 0, F_N, F_E, F_D, F_P, F_Q, F_DP, F_DQ, F_QINV,

@@ -14,7 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "vec_int.h"
+#include "vectors/vec_int.h"
 
 struct sym {
     struct rlab_vec_file *f;

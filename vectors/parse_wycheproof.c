@@ -21,7 +21,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "vec_int.h"
+#include "vectors/vec_int.h"
 
 static const char *str(json_t *o, const char *name)
 {

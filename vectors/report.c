@@ -5,7 +5,7 @@
 #include <jansson.h>
 #include <string.h>
 
-#include "vec.h"
+#include "vectors/vec.h"
 
 #define FAILURES_SHOWN 10 /* per file in the text report unless verbose */
 

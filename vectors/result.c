@@ -3,8 +3,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "core/ct.h"
-#include "vec_int.h"
+#include "base/ct.h"
+#include "vectors/vec_int.h"
 
 const char *rlab_vec_kind_name(rlab_vec_kind k)
 {

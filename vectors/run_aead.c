@@ -6,8 +6,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "core/ct.h"
-#include "vec_int.h"
+#include "backends/ops.h"
+#include "base/ct.h"
+#include "vectors/vec_int.h"
 
 static void seal(struct rlab_vec_ctx *x, const struct rlab_vec_case *c, rlab_aead_ctx *a)
 {
@@ -24,7 +25,7 @@ static void seal(struct rlab_vec_ctx *x, const struct rlab_vec_case *c, rlab_aea
              rlab_vec_hexstr(c->out.data, c->out.len, wct, sizeof wct),
              rlab_vec_hexstr(c->tag.data, c->tag.len, wtag, sizeof wtag));
     rlab_error_clear();
-    int rc = x->be->aead_seal(a, c->iv.data, c->iv.len, c->aad.data, c->aad.len,
+    int rc = rlab_aead_seal(x->be, a, c->iv.data, c->iv.len, c->aad.data, c->aad.len,
                               c->msg.data, c->msg.len, out, tag, c->tag.len);
     if (rc != RLAB_OK)
         rlab_vec_fail(x, K, c, want, "%s", rlab_vec_errstr(rc));
@@ -59,7 +60,7 @@ static void open_case(struct rlab_vec_ctx *x, const struct rlab_vec_case *c, rla
     memset(out, 0xa5, len ? len : 1); /* so that "zeroed on failure" is seen */
     char want[RLAB_VEC_HEXSTR_SIZE], got[RLAB_VEC_HEXSTR_SIZE];
     rlab_error_clear();
-    int rc = x->be->aead_open(a, c->iv.data, c->iv.len, c->aad.data, c->aad.len,
+    int rc = rlab_aead_open(x->be, a, c->iv.data, c->iv.len, c->aad.data, c->aad.len,
                               c->out.data, len, c->tag.data, c->tag.len, out);
     if (c->expect == RLAB_VEC_VALID) {
         rlab_vec_hexstr(c->msg.data, c->msg.len, want, sizeof want);
@@ -99,7 +100,7 @@ void rlab_vec_run_aead(struct rlab_vec_ctx *x)
         }
         rlab_aead_ctx *a = NULL;
         rlab_error_clear();
-        int rc = x->be->aead_new(c->skey.data, c->skey.len, &a);
+        int rc = rlab_aead_new(x->be, c->skey.data, c->skey.len, &a);
         if (rc != RLAB_OK) {
             rlab_vec_fail(x, K, c, "an AES-GCM context for the key", "%s", rlab_vec_errstr(rc));
             continue;
@@ -108,6 +109,6 @@ void rlab_vec_run_aead(struct rlab_vec_ctx *x)
             seal(x, c, a);
         else
             open_case(x, c, a);
-        x->be->aead_free(a);
+        rlab_aead_free(x->be, a);
     }
 }

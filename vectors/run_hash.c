@@ -11,9 +11,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "core/ct.h"
+#include "backends/ops.h"
+#include "base/ct.h"
 #include "core/hmac.h"
-#include "vec_int.h"
+#include "vectors/vec_int.h"
 
 /* Hash p in pieces of uneven sizes so that partial-block buffering is
  * exercised, not only one-shot input. */
@@ -21,7 +22,7 @@ static int digest(const struct rlab_backend *be, rlab_hash h, const uint8_t *p,
                   size_t len, uint8_t *out)
 {
     rlab_hash_ctx *hc = NULL;
-    int rc = be->hash_new(h, &hc);
+    int rc = rlab_hash_new(be, h, &hc);
     if (rc != RLAB_OK)
         return rc;
     static const size_t pieces[] = {1, 62, 131, 3};
@@ -29,16 +30,16 @@ static int digest(const struct rlab_backend *be, rlab_hash h, const uint8_t *p,
     for (size_t i = 0; rc == RLAB_OK && i < sizeof pieces / sizeof pieces[0]; i++) {
         size_t n = len - off < pieces[i] ? len - off : pieces[i];
         if (n > 0)
-            rc = be->hash_update(hc, p + off, n);
+            rc = rlab_hash_update(be, hc, p + off, n);
         off += n;
     }
     if (rc == RLAB_OK && off < len)
-        rc = be->hash_update(hc, p + off, len - off);
+        rc = rlab_hash_update(be, hc, p + off, len - off);
     if (rc != RLAB_OK) {
-        be->hash_free(hc);
+        rlab_hash_free(be, hc);
         return rc;
     }
-    return be->hash_final(hc, out);
+    return rlab_hash_final(be, hc, out);
 }
 
 static void judge_bytes(struct rlab_vec_ctx *x, rlab_vec_kind K, const struct rlab_vec_case *c,

@@ -5,7 +5,8 @@
  */
 #include <stdlib.h>
 
-#include "vec_int.h"
+#include "backends/ops.h"
+#include "vectors/vec_int.h"
 
 static struct rlab_oaep_params params(const struct rlab_vec_case *c)
 {
@@ -32,7 +33,7 @@ static void decrypt(struct rlab_vec_ctx *x, const struct rlab_vec_case *c)
         return;
     struct rlab_oaep_params p = params(c);
     rlab_error_clear();
-    int rc = x->be->oaep_decrypt(k, &p, c->out.data, c->out.len, out, &out_len);
+    int rc = rlab_oaep_decrypt(x->be, k, &p, c->out.data, c->out.len, out, &out_len);
     rlab_vec_judge_decrypt(x, K, c, rc, out, rc == RLAB_OK ? out_len : 0);
     free(out);
 }
@@ -55,7 +56,7 @@ static void encrypt_kat(struct rlab_vec_ctx *x, const struct rlab_vec_case *c)
     rlab_vec_replay_init(&rp, &rng, &c->seed);
     struct rlab_oaep_params p = params(c);
     rlab_error_clear();
-    int rc = x->be->oaep_encrypt(k, &p, &rng, c->msg.data, c->msg.len, out, &out_len);
+    int rc = rlab_oaep_encrypt(x->be, k, &p, &rng, c->msg.data, c->msg.len, out, &out_len);
     rlab_vec_judge_kat(x, K, c, rc, out, out_len, &rp, "seed");
     free(out);
 }

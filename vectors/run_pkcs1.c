@@ -6,7 +6,8 @@
  */
 #include <stdlib.h>
 
-#include "vec_int.h"
+#include "backends/ops.h"
+#include "vectors/vec_int.h"
 
 /* ---- signatures --------------------------------------------------------- */
 
@@ -25,7 +26,7 @@ static void verify(struct rlab_vec_ctx *x, const struct rlab_vec_case *c)
         return;
     }
     rlab_error_clear();
-    rc = x->be->pkcs1_verify(k, c->hash, dg, dg_len, c->out.data, c->out.len);
+    rc = rlab_pkcs1_verify(x->be, k, c->hash, dg, dg_len, c->out.data, c->out.len);
     rlab_vec_judge_verify(x, K, c, rc);
 }
 
@@ -44,7 +45,7 @@ static void sign_kat(struct rlab_vec_ctx *x, const struct rlab_vec_case *c)
     int rc = rlab_vec_digest(x, c, dg, &dg_len);
     if (rc == RLAB_OK) {
         rlab_error_clear();
-        rc = x->be->pkcs1_sign(k, c->hash, dg, dg_len, sig, &sig_len);
+        rc = rlab_pkcs1_sign(x->be, k, c->hash, dg, dg_len, sig, &sig_len);
     }
     rlab_vec_judge_kat(x, K, c, rc, sig, sig_len, NULL, NULL);
     free(sig);
@@ -70,7 +71,7 @@ static void decrypt(struct rlab_vec_ctx *x, const struct rlab_vec_case *c)
     if (out == NULL)
         return;
     rlab_error_clear();
-    int rc = x->be->pkcs1_decrypt(k, c->out.data, c->out.len, out, &out_len);
+    int rc = rlab_pkcs1_decrypt(x->be, k, c->out.data, c->out.len, out, &out_len);
     rlab_vec_judge_decrypt(x, K, c, rc, out, rc == RLAB_OK ? out_len : 0);
     free(out);
 }
@@ -90,7 +91,7 @@ static void encrypt_kat(struct rlab_vec_ctx *x, const struct rlab_vec_case *c)
     struct rlab_vec_replay rp;
     rlab_vec_replay_init(&rp, &rng, &c->seed);
     rlab_error_clear();
-    int rc = x->be->pkcs1_encrypt(k, &rng, c->msg.data, c->msg.len, out, &out_len);
+    int rc = rlab_pkcs1_encrypt(x->be, k, &rng, c->msg.data, c->msg.len, out, &out_len);
     rlab_vec_judge_kat(x, K, c, rc, out, out_len, &rp, "seed");
     free(out);
 }

@@ -7,7 +7,8 @@
  */
 #include <stdlib.h>
 
-#include "vec_int.h"
+#include "backends/ops.h"
+#include "vectors/vec_int.h"
 
 static struct rlab_pss_params params(const struct rlab_vec_case *c)
 {
@@ -33,7 +34,7 @@ static void verify(struct rlab_vec_ctx *x, const struct rlab_vec_case *c)
     }
     struct rlab_pss_params p = params(c);
     rlab_error_clear();
-    rc = x->be->pss_verify(k, &p, dg, dg_len, c->out.data, c->out.len);
+    rc = rlab_pss_verify(x->be, k, &p, dg, dg_len, c->out.data, c->out.len);
     rlab_vec_judge_verify(x, K, c, rc);
 }
 
@@ -51,7 +52,7 @@ static int sign(struct rlab_vec_ctx *x, const struct rlab_vec_case *c, const rla
         return rc;
     struct rlab_pss_params p = params(c);
     rlab_error_clear();
-    return x->be->pss_sign(k, &p, kat ? &rng : NULL, dg, dg_len, sig, sig_len);
+    return rlab_pss_sign(x->be, k, &p, kat ? &rng : NULL, dg, dg_len, sig, sig_len);
 }
 
 static void sign_check(struct rlab_vec_ctx *x, const struct rlab_vec_case *c)
@@ -96,7 +97,7 @@ static void sign_check(struct rlab_vec_ctx *x, const struct rlab_vec_case *c)
         rc = rlab_vec_digest(x, c, dg, &dg_len);
         if (rc == RLAB_OK) {
             rlab_error_clear();
-            rc = x->be->pss_verify(k, &p, dg, dg_len, sig, sig_len);
+            rc = rlab_pss_verify(x->be, k, &p, dg, dg_len, sig, sig_len);
         }
         if (rc == RLAB_OK)
             rlab_vec_pass(x, K);

@@ -5,8 +5,8 @@
  */
 #include <stdlib.h>
 
-#include "core/ct.h"
-#include "vec_int.h"
+#include "base/ct.h"
+#include "vectors/vec_int.h"
 
 void rlab_vec_run_cases(struct rlab_vec_ctx *x, rlab_vec_kind k1, rlab_vec_check_fn *first,
                         rlab_vec_kind k2, rlab_vec_check_fn *second, rlab_vec_second_if when)

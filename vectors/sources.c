@@ -14,7 +14,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "vec_int.h"
+#include "vectors/vec_int.h"
 
 struct source {
     const char *source, *rel;

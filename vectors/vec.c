@@ -8,8 +8,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "core/hexutil.h"
-#include "vec_int.h"
+#include "base/hexutil.h"
+#include "core/fileio.h"
+#include "vectors/vec_int.h"
 
 const char *rlab_vec_family_name(rlab_vec_family f)
 {
@@ -124,36 +125,7 @@ void rlab_vec_strip_zeros(struct rlab_buf *b)
 
 int rlab_vec_read_file(const char *path, struct rlab_buf *out)
 {
-    FILE *fp = fopen(path, "rb");
-    if (fp == NULL)
-        return rlab_error_set(RLAB_ERR_IO, "%s: %s", path, strerror(errno));
-    size_t cap = 1 << 16, len = 0;
-    uint8_t *p = malloc(cap);
-    while (p != NULL) {
-        len += fread(p + len, 1, cap - len - 1, fp);
-        if (len + 1 < cap)
-            break;
-        uint8_t *np = realloc(p, cap * 2);
-        if (np == NULL) {
-            free(p);
-            p = NULL;
-            break;
-        }
-        p = np;
-        cap *= 2;
-    }
-    int bad = p != NULL && ferror(fp);
-    fclose(fp);
-    if (p == NULL)
-        return RLAB_ERR_NOMEM;
-    if (bad) {
-        free(p);
-        return rlab_error_set(RLAB_ERR_IO, "%s: read error", path);
-    }
-    p[len] = '\0'; /* parsers may treat the text as a C string */
-    out->data = p;
-    out->len = len;
-    return RLAB_OK;
+    return rlab_file_read(path, RLAB_VECFILE_MAX, out);
 }
 
 /* ---- loading ----------------------------------------------------------- */

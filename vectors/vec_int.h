@@ -11,7 +11,7 @@
 
 #include <stdarg.h>
 
-#include "vec.h"
+#include "vectors/vec.h"
 
 typedef enum rlab_vec_expect {
     RLAB_VEC_VALID = 0,

@@ -18,11 +18,11 @@
  */
 #include <string.h>
 
-#include "core/ct.h"
-#include "gmp_der.h"
-#include "gmp_hash.h"
-#include "gmp_internal.h"
-#include "gmp_pad.h"
+#include "base/ct.h"
+#include "backends/gmp/gmp_der.h"
+#include "backends/gmp/gmp_hash.h"
+#include "backends/gmp/gmp_internal.h"
+#include "backends/gmp/gmp_pad.h"
 
 /* Longest modulus in bytes: stack buffers for encoded blocks. */
 #define GMP_MAX_K (RLAB_GMP_MAX_BITS / 8)
@@ -402,12 +402,6 @@ static int gmp_init(void)
     return RLAB_OK;
 }
 
-#define GMP_ALL_HASHES                                                                  \
-    (RLAB_HASH_BIT(RLAB_HASH_SHA1) | RLAB_HASH_BIT(RLAB_HASH_SHA224) |                  \
-     RLAB_HASH_BIT(RLAB_HASH_SHA256) | RLAB_HASH_BIT(RLAB_HASH_SHA384) |                \
-     RLAB_HASH_BIT(RLAB_HASH_SHA512) | RLAB_HASH_BIT(RLAB_HASH_SHA512_224) |            \
-     RLAB_HASH_BIT(RLAB_HASH_SHA512_256))
-
 const struct rlab_backend rlab_backend_gmp = {
     .name = "gmp",
     .description = "our own RSA on GMP's mpn_sec_* (blinded CRT, FIPS 186-5 keygen)",
@@ -416,7 +410,7 @@ const struct rlab_backend rlab_backend_gmp = {
             RLAB_CAP_OAEP | RLAB_CAP_OAEP_LABEL | RLAB_CAP_OAEP_MGF1 | RLAB_CAP_PSS |
             RLAB_CAP_PSS_MGF1 | RLAB_CAP_PSS_AUTO | RLAB_CAP_PKCS1_SIGN |
             RLAB_CAP_PKCS1_CRYPT | RLAB_CAP_RAW | RLAB_CAP_RNG_REPLAY | RLAB_CAP_HASH,
-    .hashes = GMP_ALL_HASHES,
+    .hashes = RLAB_HASH_ALL,
     .limit = gmp_limit,
     .init = gmp_init,
     .cleanup = NULL,

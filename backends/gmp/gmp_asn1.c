@@ -8,9 +8,9 @@
  */
 #include <string.h>
 
-#include "gmp_der.h"
+#include "backends/gmp/gmp_der.h"
 
-#include "core/errors.h"
+#include "base/errors.h"
 
 static int gmp_bad(const struct rlab_gmp_der_in *r, const char *what,
                    const char *why)

@@ -14,10 +14,10 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "gmp_der.h"
+#include "backends/gmp/gmp_der.h"
 
-#include "core/ct.h"
-#include "core/errors.h"
+#include "base/ct.h"
+#include "base/errors.h"
 
 /* SEQUENCE { OID 1.2.840.113549.1.1.1, NULL }: the one AlgorithmIdentifier
  * we write, byte for byte. */

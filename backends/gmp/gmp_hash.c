@@ -5,8 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "core/ct.h"
-#include "gmp_hash.h"
+#include "base/ct.h"
+#include "backends/gmp/gmp_hash.h"
 
 /* ---- block buffering -------------------------------------------------------- */
 

@@ -24,8 +24,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "core/ct.h"
-#include "gmp_internal.h"
+#include "base/ct.h"
+#include "backends/gmp/gmp_internal.h"
 
 /* Prime factors below this are looked for in n. */
 #define GMP_SMALL_FACTOR_BOUND 4096u

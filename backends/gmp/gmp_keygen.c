@@ -35,9 +35,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "core/ct.h"
-#include "gmp_internal.h"
-#include "gmp_pad.h"
+#include "base/ct.h"
+#include "backends/gmp/gmp_internal.h"
+#include "backends/gmp/gmp_pad.h"
 
 #define GMP_SIEVE_LIMIT (1u << 18)
 #define GMP_NPRIMES_MAX 23000 /* pi(2^18) = 23000, less the prime 2 */

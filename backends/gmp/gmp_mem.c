@@ -14,8 +14,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "core/ct.h"
-#include "gmp_internal.h"
+#include "base/ct.h"
+#include "backends/gmp/gmp_internal.h"
 
 /* GMP's allocation functions may not fail (it aborts on NULL itself). */
 static void *gmp_alloc(size_t size)

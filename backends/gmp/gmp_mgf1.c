@@ -3,9 +3,9 @@
  */
 #include <string.h>
 
-#include "core/ct.h"
-#include "gmp_hash.h"
-#include "gmp_pad.h"
+#include "base/ct.h"
+#include "backends/gmp/gmp_hash.h"
+#include "backends/gmp/gmp_pad.h"
 
 int rlab_gmp_mgf1_xor(rlab_hash h, const uint8_t *seed, size_t seed_len,
                       uint8_t *mask, size_t mask_len)

@@ -10,9 +10,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "core/ct.h"
-#include "gmp_hash.h"
-#include "gmp_pad.h"
+#include "base/ct.h"
+#include "backends/gmp/gmp_hash.h"
+#include "backends/gmp/gmp_pad.h"
 
 /* Are the hashes usable and the label well-formed?  hlen gets hLen. */
 static int oaep_params(const struct rlab_oaep_params *p, size_t *hlen)

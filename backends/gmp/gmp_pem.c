@@ -10,10 +10,10 @@
  */
 #include <string.h>
 
-#include "gmp_der.h"
+#include "backends/gmp/gmp_der.h"
 
-#include "core/ct.h"
-#include "core/errors.h"
+#include "base/ct.h"
+#include "base/errors.h"
 
 #define GMP_PEM_LINE 64
 

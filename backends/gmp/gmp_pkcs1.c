@@ -11,9 +11,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "core/ct.h"
-#include "gmp_hash.h"
-#include "gmp_pad.h"
+#include "base/ct.h"
+#include "backends/gmp/gmp_hash.h"
+#include "backends/gmp/gmp_pad.h"
 
 /* DigestInfo ::= SEQUENCE { SEQUENCE { OID, NULL }, OCTET STRING digest },
  * everything up to the digest.  OIDs: 1.3.14.3.2.26 (SHA-1) and

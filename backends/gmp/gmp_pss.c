@@ -9,9 +9,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "core/ct.h"
-#include "gmp_hash.h"
-#include "gmp_pad.h"
+#include "base/ct.h"
+#include "backends/gmp/gmp_hash.h"
+#include "backends/gmp/gmp_pad.h"
 
 /* H = Hash(0x00 x 8 || mHash || salt). */
 static void pss_hash(rlab_hash h, const uint8_t *mhash, size_t hlen,

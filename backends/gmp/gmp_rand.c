@@ -6,8 +6,8 @@
 #include <errno.h>
 #include <sys/random.h>
 
-#include "core/ct.h"
-#include "gmp_pad.h"
+#include "base/ct.h"
+#include "backends/gmp/gmp_pad.h"
 
 /* getrandom(2) returns at most 32 MiB per call and may return less when a
  * signal arrives, so keep asking until len bytes have come. */

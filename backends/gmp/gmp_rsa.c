@@ -30,9 +30,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "core/ct.h"
-#include "gmp_internal.h"
-#include "gmp_pad.h"
+#include "base/ct.h"
+#include "backends/gmp/gmp_internal.h"
+#include "backends/gmp/gmp_pad.h"
 
 #if GMP_NAIL_BITS != 0
 #error "the gmp backend needs a GMP built without nail bits"

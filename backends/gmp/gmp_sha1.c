@@ -6,8 +6,8 @@
  */
 #include <string.h>
 
-#include "core/ct.h"
-#include "gmp_hash.h"
+#include "base/ct.h"
+#include "backends/gmp/gmp_hash.h"
 
 static uint32_t rotl(uint32_t x, unsigned n)
 {

@@ -5,8 +5,8 @@
  */
 #include <string.h>
 
-#include "core/ct.h"
-#include "gmp_hash.h"
+#include "base/ct.h"
+#include "backends/gmp/gmp_hash.h"
 
 static const uint32_t K256[64] = {
     0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1,

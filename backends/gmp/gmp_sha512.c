@@ -6,8 +6,8 @@
  */
 #include <string.h>
 
-#include "core/ct.h"
-#include "gmp_hash.h"
+#include "base/ct.h"
+#include "backends/gmp/gmp_hash.h"
 
 static const uint64_t K512[80] = {
     0x428a2f98d728ae22, 0x7137449123ef65cd, 0xb5c0fbcfec4d3b2f, 0xe9b5dba58189dbbc,

@@ -20,7 +20,7 @@
 #include <mbedtls/asn1write.h>
 #include <mbedtls/oid.h>
 
-#include "mbed_internal.h"
+#include "backends/mbedtls/mbed_internal.h"
 
 #define MBED_SEQ (MBEDTLS_ASN1_CONSTRUCTED | MBEDTLS_ASN1_SEQUENCE)
 #define MBED_ATTRS (MBEDTLS_ASN1_CONTEXT_SPECIFIC | MBEDTLS_ASN1_CONSTRUCTED | 0)

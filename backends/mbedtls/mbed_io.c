@@ -18,8 +18,8 @@
 #include <mbedtls/base64.h>
 #include <mbedtls/pem.h>
 
-#include "core/ct.h"
-#include "mbed_internal.h"
+#include "base/ct.h"
+#include "backends/mbedtls/mbed_internal.h"
 
 struct mbed_label {
     const char *begin, *end;

@@ -7,8 +7,8 @@
 
 #include <mbedtls/bignum.h>
 
-#include "core/ct.h"
-#include "mbed_internal.h"
+#include "base/ct.h"
+#include "backends/mbedtls/mbed_internal.h"
 
 /* see mbed_internal.h */
 struct mbed_key *rlab_mbed_key_new(void)

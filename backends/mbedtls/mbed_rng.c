@@ -11,7 +11,7 @@
 #include <mbedtls/entropy.h>
 #include <mbedtls/error.h>
 
-#include "mbed_internal.h"
+#include "backends/mbedtls/mbed_internal.h"
 
 static mbedtls_entropy_context mbed_entropy;
 static mbedtls_ctr_drbg_context mbed_drbg_ctx;

@@ -28,7 +28,7 @@
 #include <mbedtls/bignum.h>
 #include <mbedtls/platform_util.h>
 
-#include "mbed_internal.h"
+#include "backends/mbedtls/mbed_internal.h"
 
 /* Hash for OAEP / PSS / v1.5, and its length; the MGF1 hash must match. */
 static int mbed_hash(rlab_hash h, rlab_hash mgf1, mbedtls_md_type_t *md, size_t *hlen)

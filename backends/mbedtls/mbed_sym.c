@@ -10,8 +10,8 @@
 #include <mbedtls/gcm.h>
 #include <mbedtls/platform_util.h>
 
-#include "core/ct.h"
-#include "mbed_internal.h"
+#include "base/ct.h"
+#include "backends/mbedtls/mbed_internal.h"
 
 struct rlab_aead_ctx {
     mbedtls_gcm_context gcm;

@@ -15,7 +15,7 @@
 #include <mbedtls/bignum.h>
 #include <mbedtls/version.h>
 
-#include "mbed_internal.h"
+#include "backends/mbedtls/mbed_internal.h"
 
 static char mbed_version_buf[32];
 

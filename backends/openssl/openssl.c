@@ -14,7 +14,7 @@
 #include <openssl/crypto.h>
 #include <openssl/err.h>
 
-#include "ossl_internal.h"
+#include "backends/openssl/ossl_internal.h"
 
 static const char *ossl_version(void)
 {
@@ -67,12 +67,6 @@ static int ossl_init(void)
     return RLAB_OK;
 }
 
-#define OSSL_ALL_HASHES                                                        \
-    (RLAB_HASH_BIT(RLAB_HASH_SHA1) | RLAB_HASH_BIT(RLAB_HASH_SHA224) |         \
-     RLAB_HASH_BIT(RLAB_HASH_SHA256) | RLAB_HASH_BIT(RLAB_HASH_SHA384) |       \
-     RLAB_HASH_BIT(RLAB_HASH_SHA512) | RLAB_HASH_BIT(RLAB_HASH_SHA512_224) |   \
-     RLAB_HASH_BIT(RLAB_HASH_SHA512_256))
-
 const struct rlab_backend rlab_backend_openssl = {
     .name = "openssl",
     .description = "OpenSSL 3 through EVP, OSSL_PARAM and the encoder/decoder API",
@@ -82,7 +76,7 @@ const struct rlab_backend rlab_backend_openssl = {
             RLAB_CAP_OAEP_MGF1 | RLAB_CAP_PSS | RLAB_CAP_PSS_MGF1 |
             RLAB_CAP_PSS_AUTO | RLAB_CAP_PKCS1_SIGN | RLAB_CAP_PKCS1_CRYPT |
             RLAB_CAP_RAW | RLAB_CAP_AEAD | RLAB_CAP_AEAD_ANY_IV | RLAB_CAP_HASH,
-    .hashes = OSSL_ALL_HASHES,
+    .hashes = RLAB_HASH_ALL,
     .limit = ossl_limit,
     .init = ossl_init,
     .cleanup = NULL,

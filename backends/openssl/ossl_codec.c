@@ -26,8 +26,8 @@
 #include <openssl/encoder.h>
 #include <openssl/err.h>
 
-#include "core/ct.h"
-#include "ossl_internal.h"
+#include "base/ct.h"
+#include "backends/openssl/ossl_internal.h"
 
 struct ossl_fmt {
     const char *structure; /* OSSL_DECODER / OSSL_ENCODER structure name */

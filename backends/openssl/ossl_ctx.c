@@ -9,7 +9,7 @@
  * EVP_PKEY_CTX_dup, under a read lock, so threads sharing a key do not
  * race; replacing one takes the write lock.
  */
-#include "ossl_internal.h"
+#include "backends/openssl/ossl_internal.h"
 
 static int ossl_init_op(EVP_PKEY_CTX *ctx, enum ossl_slot slot, const OSSL_PARAM *params)
 {

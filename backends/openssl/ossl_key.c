@@ -11,8 +11,8 @@
 #include <openssl/param_build.h>
 #include <openssl/rsa.h>
 
-#include "core/ct.h"
-#include "ossl_internal.h"
+#include "base/ct.h"
+#include "backends/openssl/ossl_internal.h"
 
 /* ---- shared helpers ---------------------------------------------------- */
 

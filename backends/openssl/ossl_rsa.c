@@ -22,8 +22,8 @@
 #include <openssl/err.h>
 #include <openssl/rsa.h>
 
-#include "core/ct.h"
-#include "ossl_internal.h"
+#include "base/ct.h"
+#include "backends/openssl/ossl_internal.h"
 
 /* Shared start of every slot: the key is ours, pointers are usable, and
  * *outlen is 0 from here on whatever happens. */

@@ -15,8 +15,8 @@
 #include <openssl/err.h>
 #include <openssl/rsa.h>
 
-#include "core/ct.h"
-#include "ossl_internal.h"
+#include "base/ct.h"
+#include "backends/openssl/ossl_internal.h"
 
 struct ossl_sig_req {
     EVP_PKEY *pk;

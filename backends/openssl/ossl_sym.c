@@ -13,8 +13,8 @@
 #include <openssl/core_names.h>
 #include <openssl/err.h>
 
-#include "core/ct.h"
-#include "ossl_internal.h"
+#include "base/ct.h"
+#include "backends/openssl/ossl_internal.h"
 
 struct rlab_aead_ctx {
     EVP_CIPHER_CTX *ctx;

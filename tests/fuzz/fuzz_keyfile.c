@@ -17,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "backends/ops.h"
 #include "backends/backend.h"
 #include "core/keyfile.h"
 
@@ -75,7 +76,7 @@ static int components(const rlab_key *k, struct rlab_components *c,
     const struct rlab_backend *be = k->be;
     if (!(be->caps & RLAB_CAP_COMPONENTS) || be->to_components == NULL)
         return 0;
-    int rc = be->to_components(k, c);
+    int rc = rlab_key_to_components(be, k, c);
     if (rc != RLAB_OK)
         fail(data, size, be->name, "to_components of a parsed key failed", "", rc);
     return 1;
@@ -131,7 +132,7 @@ static void round_trip(const rlab_key *k, const struct rlab_components *kc, int 
             rlab_encoding enc = (rlab_encoding)e;
             const char *encname = enc == RLAB_ENC_DER ? "DER" : "PEM";
             struct rlab_buf out = RLAB_BUF_INIT;
-            int rc = be->export_key(k, fmt, enc, &out);
+            int rc = rlab_key_export(be, k, fmt, enc, &out);
             if (priv_fmt && !k->has_private) {
                 if (rc != RLAB_ERR_KEY_NOT_PRIVATE)
                     fail(data, size, be->name,
@@ -143,7 +144,7 @@ static void round_trip(const rlab_key *k, const struct rlab_components *kc, int 
             if (rc != RLAB_OK)
                 fail(data, size, be->name, "export failed", rlab_keyfmt_name(fmt), rc);
             rlab_key *back = NULL;
-            rc = be->import(fmt, enc, out.data, out.len, &back);
+            rc = rlab_key_import(be, fmt, enc, out.data, out.len, &back);
             if (rc == RLAB_ERR_KEY_INVALID && randomized_check(be)) {
                 rlab_buf_clear(&out);
                 continue;
@@ -164,7 +165,7 @@ static void round_trip(const rlab_key *k, const struct rlab_components *kc, int 
                 }
                 rlab_components_clear(&bc);
             }
-            be->key_free(back);
+            rlab_key_free(back);
             rlab_buf_clear(&out);
         }
     }
@@ -206,7 +207,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
                 check_same(first_name, &first, be->name, &c, data, size);
             rlab_components_clear(&c);
         }
-        be->key_free(k);
+        rlab_key_free(k);
     }
     rlab_components_clear(&first);
     return 0;

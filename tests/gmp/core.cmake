@@ -8,7 +8,7 @@ find_package(Threads REQUIRED)
 
 add_executable(test_gmp_validate ${CMAKE_CURRENT_LIST_DIR}/test_gmp_validate.c)
 target_include_directories(test_gmp_validate PRIVATE ${PROJECT_SOURCE_DIR})
-target_link_libraries(test_gmp_validate PRIVATE rlab_backends rlab_util GMP::gmp
+target_link_libraries(test_gmp_validate PRIVATE rlab_backends rlab_base GMP::gmp
                       Threads::Threads PkgConfig::CHECK)
 rsalab_warnings(test_gmp_validate)
 add_test(NAME gmp.validate COMMAND test_gmp_validate)
@@ -19,7 +19,7 @@ if(VALGRIND AND RSALAB_MEMCHECK_H_DIR AND NOT RSALAB_SANITIZE)
   add_executable(test_gmp_ctgrind ${CMAKE_CURRENT_LIST_DIR}/test_gmp_ctgrind.c)
   target_include_directories(test_gmp_ctgrind PRIVATE ${PROJECT_SOURCE_DIR}
                              ${RSALAB_MEMCHECK_H_DIR})
-  target_link_libraries(test_gmp_ctgrind PRIVATE rlab_backends rlab_util GMP::gmp)
+  target_link_libraries(test_gmp_ctgrind PRIVATE rlab_backends rlab_base GMP::gmp)
   rsalab_warnings(test_gmp_ctgrind)
   add_test(NAME gmp.ctgrind
            COMMAND ${VALGRIND} --error-exitcode=1 --track-origins=yes

@@ -10,7 +10,7 @@ add_executable(test_gmp_der
 target_include_directories(test_gmp_der PRIVATE ${PROJECT_SOURCE_DIR})
 target_compile_definitions(test_gmp_der PRIVATE
   RLAB_GMPDER_DATA="${CMAKE_CURRENT_SOURCE_DIR}/data")
-target_link_libraries(test_gmp_der PRIVATE rlab_backends rlab_util PkgConfig::CHECK)
+target_link_libraries(test_gmp_der PRIVATE rlab_backends rlab_base PkgConfig::CHECK)
 rsalab_warnings(test_gmp_der)
 add_test(NAME gmp.der COMMAND test_gmp_der)
 set_tests_properties(gmp.der PROPERTIES TIMEOUT 600)

@@ -26,7 +26,7 @@ add_executable(test_gmp_pad ${CMAKE_CURRENT_LIST_DIR}/test_gmp_pad.c
 target_include_directories(test_gmp_pad PRIVATE ${PROJECT_SOURCE_DIR})
 target_compile_definitions(test_gmp_pad PRIVATE
   RLAB_VECTOR_DIR="${RSALAB_VECTOR_DIR}")
-target_link_libraries(test_gmp_pad PRIVATE rlab_backend_gmp rlab_core rlab_util
+target_link_libraries(test_gmp_pad PRIVATE rlab_backend_gmp rlab_core rlab_base
                       PkgConfig::CHECK)
 rsalab_warnings(test_gmp_pad)
 add_test(NAME gmp.pad COMMAND test_gmp_pad)

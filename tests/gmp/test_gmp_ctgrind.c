@@ -29,10 +29,11 @@
 
 #include <valgrind/memcheck.h>
 
+#include "backends/ops.h"
 #include "backends/backend.h"
 #include "backends/gmp/gmp_internal.h"
 #include "backends/gmp/gmp_pad.h"
-#include "core/errors.h"
+#include "base/errors.h"
 
 static int failures;
 
@@ -100,7 +101,7 @@ static void run(unsigned bits)
 {
     const struct rlab_backend *be = &rlab_backend_gmp;
     rlab_key *key = NULL;
-    if (be->keygen(bits, 65537, NULL, &key) != RLAB_OK) {
+    if (rlab_keygen(be, bits, 65537, NULL, &key) != RLAB_OK) {
         CHECK(0, "keygen %u: %s", bits, rlab_error_detail());
         return;
     }
@@ -120,7 +121,7 @@ static void run(unsigned bits)
 
     /* private operations, blinding refresh included */
     l = kl;
-    CHECK(be->oaep_encrypt(key, &op, &rng, msg, sizeof msg, ct, &l) == RLAB_OK, "encrypt");
+    CHECK(rlab_oaep_encrypt(be, key, &op, &rng, msg, sizeof msg, ct, &l) == RLAB_OK, "encrypt");
     for (unsigned i = 0; i < RLAB_GMP_BLIND_REFRESH + 2; i++) {
         int rc = rlab_gmp_rsa_private(k, ct, em);
         if (i == 0)
@@ -146,7 +147,7 @@ static void run(unsigned bits)
 
     /* PKCS #1 v1.5 decoding, good and (the same block, as v1.5) bad */
     l = kl;
-    CHECK(be->pkcs1_encrypt(key, &rng, msg, sizeof msg, ct, &l) == RLAB_OK, "v1.5 encrypt");
+    CHECK(rlab_pkcs1_encrypt(be, key, &rng, msg, sizeof msg, ct, &l) == RLAB_OK, "v1.5 encrypt");
     rc = rlab_gmp_rsa_private(k, ct, em);
     public(&rc, sizeof rc);
     CHECK(rc == RLAB_OK, "private operation");
@@ -158,7 +159,7 @@ static void run(unsigned bits)
     public(out, sizeof out);
     CHECK(rc == RLAB_OK && l == sizeof msg && memcmp(out, msg, l) == 0, "v1.5 decode");
     l = kl;
-    CHECK(be->oaep_encrypt(key, &op, &rng, msg, sizeof msg, ct, &l) == RLAB_OK, "encrypt");
+    CHECK(rlab_oaep_encrypt(be, key, &op, &rng, msg, sizeof msg, ct, &l) == RLAB_OK, "encrypt");
     rc = rlab_gmp_rsa_private(k, ct, em);
     public(&rc, sizeof rc);
     secret(em, kl);

@@ -22,7 +22,7 @@
 #include <string.h>
 
 #include "backends/gmp/gmp_der.h"
-#include "core/errors.h"
+#include "base/errors.h"
 
 #ifndef RLAB_GMPDER_DATA
 #error "RLAB_GMPDER_DATA must name tests/gmp/data"

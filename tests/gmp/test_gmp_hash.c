@@ -11,7 +11,7 @@
 
 #include "backends/gmp/gmp_hash.h"
 #include "core/hmac.h"
-#include "test_gmp_pad.h"
+#include "tests/gmp/test_gmp_pad.h"
 
 /* Next "Name = value" line of *cur (comments, blanks and [..] skipped).
  * Returns 0 at the end.  name and value point into the (modified) text. */

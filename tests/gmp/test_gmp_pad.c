@@ -16,9 +16,9 @@
 
 #include "backends/gmp/gmp_hash.h"
 #include "backends/gmp/gmp_pad.h"
-#include "core/ct.h"
-#include "core/hexutil.h"
-#include "test_gmp_pad.h"
+#include "base/ct.h"
+#include "base/hexutil.h"
+#include "tests/gmp/test_gmp_pad.h"
 
 /* ---- deterministic randomness ------------------------------------------------ */
 

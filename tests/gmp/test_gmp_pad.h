@@ -12,7 +12,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "core/buf.h"
+#include "base/buf.h"
 
 /* The vector file RLAB_VECTOR_DIR/rel, whole and NUL-terminated (free()). */
 char *gp_slurp(const char *rel);

@@ -1,12 +1,12 @@
 /* Helpers shared by test_gmp_hash.c and test_gmp_pad.c; see test_gmp_pad.h. */
-#include "test_gmp_pad.h"
+#include "tests/gmp/test_gmp_pad.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "core/errors.h"
-#include "core/hexutil.h"
+#include "base/errors.h"
+#include "base/hexutil.h"
 
 #ifndef RLAB_VECTOR_DIR
 #error "RLAB_VECTOR_DIR must name the cryptography_vectors folder"

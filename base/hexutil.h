@@ -7,7 +7,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "buf.h"
+#include "base/buf.h"
 
 /* Decode hex (upper or lower case; an odd number of digits gets a leading
  * zero; spaces, tabs, newlines and ':' are skipped) into a fresh buffer.

@@ -1,11 +1,11 @@
 /* see buf.h */
-#include "buf.h"
+#include "base/buf.h"
 
 #include <stdlib.h>
 #include <string.h>
 
-#include "ct.h"
-#include "errors.h"
+#include "base/ct.h"
+#include "base/errors.h"
 
 int rlab_buf_alloc(struct rlab_buf *b, size_t len)
 {

@@ -1,5 +1,5 @@
 /* see ct.h */
-#include "ct.h"
+#include "base/ct.h"
 
 #include <stdlib.h>
 #include <string.h>

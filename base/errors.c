@@ -1,5 +1,5 @@
 /* see errors.h */
-#include "errors.h"
+#include "base/errors.h"
 
 #include <stdarg.h>
 #include <stdio.h>

@@ -35,7 +35,8 @@
     X(RLAB_ERR_IO, "input/output error")                                       \
     X(RLAB_ERR_EXISTS, "file exists")                                          \
     X(RLAB_ERR_PARSE, "malformed input")                                       \
-    X(RLAB_ERR_NOT_FOUND, "not found")
+    X(RLAB_ERR_NOT_FOUND, "not found")                                        \
+    X(RLAB_ERR_TOO_BIG, "input larger than the limit")
 
 #define RLAB_X_ENUM(name, text) name,
 typedef enum rlab_err { RLAB_ERROR_LIST(RLAB_X_ENUM) RLAB_ERR_COUNT } rlab_err;

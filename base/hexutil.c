@@ -1,7 +1,7 @@
 /* see hexutil.h */
-#include "hexutil.h"
+#include "base/hexutil.h"
 
-#include "errors.h"
+#include "base/errors.h"
 
 static int hexval(char c)
 {

@@ -1,0 +1,2 @@
+find_package(MbedTLS ${RSALAB_PROBE_REQUIRED})
+set(RSALAB_PROBE_FOUND ${MbedTLS_FOUND})
