@@ -30,7 +30,7 @@ static void usage(FILE *f)
             "                   (e.g. SigVer15_186-3, wycheproof.rsa_pkcs1_2048_test);\n"
             "                   may be repeated\n"
             "  --wycheproof DIR Wycheproof JSON folder (default: $RSALAB_WYCHEPROOF,\n"
-            "                   else ../shared/vectors/wycheproof beside the sources\n"
+            "                   else vectors/data/wycheproof in the sources\n"
             "                   when present); every RSA-schema *.json in it is run\n"
             "  --vectors DIR    python3-cryptography-vectors data folder (default:\n"
             "                   $RSALAB_VECTORS, else %s)\n"

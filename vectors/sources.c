@@ -7,7 +7,8 @@
  * ending in "/<star>.txt" stands for every such file of that folder.  Wycheproof
  * files are found by reading each *.json of the Wycheproof folder and
  * keeping those whose "schema" is one of the RSA schemas below.
- * tests/vectors.cmake mirrors this list for ctest: keep the two in step.
+ * The list itself is data, vectors/catalogue.txt, which CMake also reads to
+ * register the ctest entries (tests/vectors.cmake).
  */
 #include <dirent.h>
 #include <stdlib.h>
@@ -24,48 +25,10 @@ struct source {
     int encrypt;
 };
 
-#define RSA_DIR "asymmetric/RSA/"
-#define FIPS RSA_DIR "FIPS_186-2/"
-#define P1 RSA_DIR "pkcs-1v2-1d2-vec/"
-#define GCM "ciphers/AES/GCM/"
-#define SHAVS(dir, n, h)                                                        \
-    {"cavp", "hashes/" dir "/" n "ShortMsg.rsp", RLAB_VEC_FMT_SHAVS, RLAB_VEC_HASH, h, 0}, \
-    {"cavp", "hashes/" dir "/" n "LongMsg.rsp", RLAB_VEC_FMT_SHAVS, RLAB_VEC_HASH, h, 0},  \
-    {"cavp", "hashes/" dir "/" n "Monte.rsp", RLAB_VEC_FMT_SHAVS_MONTE, RLAB_VEC_HASH, h, 0}
+/* From vectors/catalogue.txt, through CMake. */
+#include "vectors/catalogue.inc"
 
-static const struct source catalogue[] = {
-    {"rsalabs", P1 "oaep-vect.txt", RLAB_VEC_FMT_PKCS1TXT, RLAB_VEC_OAEP, RLAB_HASH_SHA1, 0},
-    {"rsalabs", P1 "pss-vect.txt", RLAB_VEC_FMT_PKCS1TXT, RLAB_VEC_PSS, RLAB_HASH_SHA1, 0},
-    {"cavp", FIPS "SigGen15_186-3.rsp", RLAB_VEC_FMT_CAVP_SIG, RLAB_VEC_PKCS1_SIG, RLAB_HASH_NONE, 0},
-    {"cavp", FIPS "SigVer15_186-3.rsp", RLAB_VEC_FMT_CAVP_SIG, RLAB_VEC_PKCS1_SIG, RLAB_HASH_NONE, 0},
-    {"cavp", FIPS "SigGenPSS_186-3.rsp", RLAB_VEC_FMT_CAVP_SIG, RLAB_VEC_PSS, RLAB_HASH_NONE, 0},
-    {"cavp", FIPS "SigVerPSS_186-3.rsp", RLAB_VEC_FMT_CAVP_SIG, RLAB_VEC_PSS, RLAB_HASH_NONE, 0},
-    {"cavp", FIPS "SigGen15_186-2.txt", RLAB_VEC_FMT_CAVP_SIG, RLAB_VEC_PKCS1_SIG, RLAB_HASH_NONE, 0},
-    {"cavp", FIPS "SigGenPSS_186-2.txt", RLAB_VEC_FMT_CAVP_SIG, RLAB_VEC_PSS, RLAB_HASH_NONE, 0},
-    {"pyca", RSA_DIR "pkcs1v15crypt-vectors.txt", RLAB_VEC_FMT_PKCS1TXT, RLAB_VEC_PKCS1_CRYPT, RLAB_HASH_NONE, 0},
-    {"pyca", RSA_DIR "pkcs1v15sign-vectors.txt", RLAB_VEC_FMT_PKCS1TXT, RLAB_VEC_PKCS1_SIG, RLAB_HASH_SHA1, 0},
-    {"pyca", RSA_DIR "oaep-label.txt", RLAB_VEC_FMT_OAEP_LABEL, RLAB_VEC_OAEP, RLAB_HASH_NONE, 0},
-    {"pyca", RSA_DIR "oaep-custom/*.txt", RLAB_VEC_FMT_PKCS1TXT, RLAB_VEC_OAEP, RLAB_HASH_NONE, 0},
-    {"cavp", GCM "gcmEncryptExtIV128.rsp", RLAB_VEC_FMT_GCM, RLAB_VEC_AEAD, RLAB_HASH_NONE, 1},
-    {"cavp", GCM "gcmEncryptExtIV256.rsp", RLAB_VEC_FMT_GCM, RLAB_VEC_AEAD, RLAB_HASH_NONE, 1},
-    {"cavp", GCM "gcmDecrypt128.rsp", RLAB_VEC_FMT_GCM, RLAB_VEC_AEAD, RLAB_HASH_NONE, 0},
-    {"cavp", GCM "gcmDecrypt256.rsp", RLAB_VEC_FMT_GCM, RLAB_VEC_AEAD, RLAB_HASH_NONE, 0},
-    SHAVS("SHA1", "SHA1", RLAB_HASH_SHA1),
-    SHAVS("SHA2", "SHA224", RLAB_HASH_SHA224),
-    SHAVS("SHA2", "SHA256", RLAB_HASH_SHA256),
-    SHAVS("SHA2", "SHA384", RLAB_HASH_SHA384),
-    SHAVS("SHA2", "SHA512", RLAB_HASH_SHA512),
-    SHAVS("SHA2", "SHA512_224", RLAB_HASH_SHA512_224),
-    SHAVS("SHA2", "SHA512_256", RLAB_HASH_SHA512_256),
-    {"rfc", "HMAC/rfc-2202-sha1.txt", RLAB_VEC_FMT_HMAC, RLAB_VEC_HMAC, RLAB_HASH_SHA1, 0},
-    {"rfc", "HMAC/rfc-4231-sha224.txt", RLAB_VEC_FMT_HMAC, RLAB_VEC_HMAC, RLAB_HASH_SHA224, 0},
-    {"rfc", "HMAC/rfc-4231-sha256.txt", RLAB_VEC_FMT_HMAC, RLAB_VEC_HMAC, RLAB_HASH_SHA256, 0},
-    {"rfc", "HMAC/rfc-4231-sha384.txt", RLAB_VEC_FMT_HMAC, RLAB_VEC_HMAC, RLAB_HASH_SHA384, 0},
-    {"rfc", "HMAC/rfc-4231-sha512.txt", RLAB_VEC_FMT_HMAC, RLAB_VEC_HMAC, RLAB_HASH_SHA512, 0},
-    {"rfc", "KDF/rfc-5869-HKDF-SHA1.txt", RLAB_VEC_FMT_HKDF, RLAB_VEC_HKDF, RLAB_HASH_NONE, 0},
-    {"rfc", "KDF/rfc-5869-HKDF-SHA256.txt", RLAB_VEC_FMT_HKDF, RLAB_VEC_HKDF, RLAB_HASH_NONE, 0},
-    {"pyca", "KDF/hkdf-generated.txt", RLAB_VEC_FMT_HKDF, RLAB_VEC_HKDF, RLAB_HASH_NONE, 0},
-};
+static const struct source catalogue[] = {RLAB_CATALOGUE_FILES};
 
 /* ---- growing the list --------------------------------------------------- */
 
@@ -155,13 +118,8 @@ static char *join(const char *dir, const char *rel)
 static const struct {
     const char *prefix;
     rlab_vec_family family;
-} rsa_schemas[] = {
-    {"rsaes_oaep_decrypt_schema", RLAB_VEC_OAEP},
-    {"rsaes_pkcs1_decrypt_schema", RLAB_VEC_PKCS1_CRYPT},
-    {"rsassa_pkcs1_verify_schema", RLAB_VEC_PKCS1_SIG},
-    {"rsassa_pss_verify_schema", RLAB_VEC_PSS},
-    {"rsassa_pss_with_parameters_verify_schema", RLAB_VEC_PSS},
-};
+    rlab_vec_format fmt;
+} rsa_schemas[] = {RLAB_CATALOGUE_SCHEMAS};
 
 /*
  * The value of the top-level "schema" member, found by a scan of the text
@@ -212,6 +170,7 @@ static int wycheproof_file(struct rlab_vec_catalogue *c, const char *path)
         if (strncmp(schema, rsa_schemas[i].prefix, l) == 0 &&
             (schema[l] == '.' || schema[l] == '_')) {
             e->family = rsa_schemas[i].family;
+            e->fmt = rsa_schemas[i].fmt;
             return RLAB_OK;
         }
     }
