@@ -45,18 +45,18 @@ static void usage(FILE *f, int decrypt)
     fprintf(f,
             "\n"
             "  --backend B     backend to use (default: %s; see 'rsalab backends')\n"
-            "  --key FILE      %s key file: PEM or DER, PKCS#1, PKCS#8 or\n"
-            "                  SubjectPublicKeyInfo, detected automatically\n"
+            "%s"
             "  --padding P     oaep (default) or pkcs1 (PKCS#1 v1.5)\n"
             "  --hash H        OAEP hash (default: sha256): sha1, sha224, sha256, sha384,\n"
             "                  sha512, sha512-224, sha512-256\n"
             "  --mgf1-hash H   OAEP MGF1 hash (default: the --hash)\n"
             "  --label TEXT    OAEP label (default: empty)\n"
             "  --in FILE       input (default: standard input, also '-')\n"
-            "  --out FILE      output (default: standard output, also '-')\n"
+            "  --out FILE      output (default: standard output, also '-'; encrypt\n"
+            "                  never writes to a terminal)\n"
             "\n",
-            RLAB_APP_DEFAULT_BACKEND,
-            decrypt ? "private" : "public or private (its public half is used)");
+            RLAB_APP_DEFAULT_BACKEND, decrypt ? RLAB_APP_HELP_PRIVATE_KEY
+                                              : RLAB_APP_HELP_PUBLIC_KEY);
     if (decrypt)
         fprintf(f, "Exit status: 0 decrypted; 1 decryption failed (one message, whatever\n"
                    "the cause); 2 usage or input error (bad option, unreadable key, ...).\n");
@@ -88,6 +88,8 @@ static int parse(struct crypt_args *a, int argc, char **argv)
     if (a->r.pkcs1 && (a->r.hash_set || a->r.mgf1_set || a->label != NULL))
         return rlab_app_usage_error(a->r.cmd,
                                     "--hash, --mgf1-hash and --label apply to OAEP only");
+    if (!a->decrypt && (st = rlab_app_refuse_terminal(a->r.cmd, a->r.out)) != RLAB_EXIT_OK)
+        return st;
     return -1;
 }
 

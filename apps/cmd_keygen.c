@@ -9,7 +9,7 @@
 
 #include "backends/ops.h"
 #include "apps/commands.h"
-#include "core/keyfile.h"
+#include "core/fileio.h"
 #include "apps/opts.h"
 
 static const char cmd[] = "keygen";
@@ -25,12 +25,15 @@ static void usage(FILE *f)
             "\n"
             "  --backend B   backend that generates the key (default: %s;\n"
             "                see 'rsalab backends')\n"
-            "  --bits N      modulus size in bits, 1024..16384 (default: 2048)\n"
-            "  --e E         public exponent, odd, >= 3 (default: 65537)\n"
-            "  --out PREFIX  output file prefix (required)\n"
+            "  --bits N      modulus size in bits, 1024..16384 (default: 2048); some\n"
+            "                backends make even sizes only\n"
+            "  --e E         public exponent, odd, >= 3, plain decimal (default: 65537;\n"
+            "                the gmp backend takes only e >= 65537)\n"
+            "  --out PREFIX  output file prefix (required; 'dir/' alone is refused)\n"
             "  --force       replace existing files; without it an existing\n"
             "                PREFIX.pem or PREFIX.pub.pem is an error (status 2)\n"
-            "                and nothing is written\n"
+            "                and nothing is written.  Both files are written or\n"
+            "                neither is.\n"
             "\n"
             "Exit status: 0 written, 2 usage or input error.\n",
             RLAB_APP_DEFAULT_BACKEND);
@@ -54,20 +57,33 @@ static char *join(const char *a, const char *b)
     return s;
 }
 
-/* Export in one format and write the file. */
-static int export_write(const rlab_key *k, rlab_keyfmt fmt, const char *path,
-                        unsigned mode, int force)
+/* Export both halves, then write both files all or nothing: a private key
+ * is never left without its public half (nor an old pair half replaced). */
+static int export_write(const rlab_key *k, const char *priv_path, const char *pub_path,
+                        int force)
 {
-    struct rlab_buf pem = RLAB_BUF_INIT;
+    struct rlab_buf priv = RLAB_BUF_INIT, pub = RLAB_BUF_INIT;
     rlab_error_clear();
-    int rc = rlab_key_export(k->be, k, fmt, RLAB_ENC_PEM, &pem);
-    if (rc != RLAB_OK)
-        return rlab_app_fail(cmd, "export", rc);
-    rc = rlab_file_write(path, pem.data, pem.len, mode, force);
-    rlab_buf_clear(&pem);
-    if (rc != RLAB_OK)
-        return rlab_app_fail(cmd, rc == RLAB_ERR_EXISTS ? "will not overwrite" : "write", rc);
-    return RLAB_EXIT_OK;
+    int rc = rlab_key_export(k->be, k, RLAB_KEYFMT_PKCS8, RLAB_ENC_PEM, &priv);
+    if (rc == RLAB_OK)
+        rc = rlab_key_export(k->be, k, RLAB_KEYFMT_SPKI, RLAB_ENC_PEM, &pub);
+    int st = RLAB_EXIT_OK;
+    if (rc != RLAB_OK) {
+        st = rlab_app_fail(cmd, "export", rc);
+    } else {
+        const struct rlab_file_part parts[2] = {
+            {priv_path, priv.data, priv.len, 0600},
+            {pub_path, pub.data, pub.len, 0644},
+        };
+        rlab_error_clear();
+        rc = rlab_files_write(parts, 2, force);
+        if (rc != RLAB_OK)
+            st = rlab_app_fail(cmd, rc == RLAB_ERR_EXISTS ? "will not overwrite (nothing written)"
+                                                          : "nothing written", rc);
+    }
+    rlab_buf_clear(&priv);
+    rlab_buf_clear(&pub);
+    return st;
 }
 
 static int generate(const struct rlab_backend *be, unsigned bits,
@@ -83,16 +99,20 @@ static int generate(const struct rlab_backend *be, unsigned bits,
     if (st != RLAB_EXIT_OK)
         return st;
 
-    /* Refuse before generating anything: neither file is touched unless
-     * both may be written. */
+    /* Refuse before generating anything (rlab_files_write checks again
+     * before it names the files). */
     struct stat sb;
-    if (!force) {
-        const char *paths[2] = {priv_path, pub_path};
-        for (int i = 0; i < 2; i++) {
-            if (lstat(paths[i], &sb) == 0) {
-                rlab_error_set(RLAB_ERR_EXISTS, "nothing written; --force replaces it");
-                return rlab_app_fail(cmd, paths[i], RLAB_ERR_EXISTS);
-            }
+    const char *paths[2] = {priv_path, pub_path};
+    for (int i = 0; i < 2; i++) {
+        if (lstat(paths[i], &sb) != 0)
+            continue;
+        if (!force) {
+            rlab_error_set(RLAB_ERR_EXISTS, "nothing written; --force replaces it");
+            return rlab_app_fail(cmd, paths[i], RLAB_ERR_EXISTS);
+        }
+        if (!S_ISREG(sb.st_mode)) {
+            rlab_error_set(RLAB_ERR_IO, "%s: not a regular file; nothing written", paths[i]);
+            return rlab_app_fail(cmd, "will not replace", RLAB_ERR_IO);
         }
     }
 
@@ -101,14 +121,7 @@ static int generate(const struct rlab_backend *be, unsigned bits,
     int rc = rlab_keygen(be, bits, e, NULL, &k);
     if (rc != RLAB_OK)
         return rlab_app_fail(cmd, "key generation", rc);
-    st = export_write(k, RLAB_KEYFMT_PKCS8, priv_path, 0600, force);
-    if (st == RLAB_EXIT_OK) {
-        st = export_write(k, RLAB_KEYFMT_SPKI, pub_path, 0644, force);
-        /* Lost a race for the public file: take the private one back so
-         * that the pair stays all-or-nothing. */
-        if (st != RLAB_EXIT_OK && !force)
-            unlink(priv_path);
-    }
+    st = export_write(k, priv_path, pub_path, force);
     rlab_key_free(k);
     return st;
 }
@@ -137,6 +150,11 @@ int rlab_cmd_keygen(int argc, char **argv)
     }
     if (prefix == NULL || prefix[0] == '\0')
         return rlab_app_usage_error(cmd, "--out PREFIX is required");
+    /* "dir/" would write the hidden files dir/.pem and dir/.pub.pem. */
+    const char *base = strrchr(prefix, '/');
+    if ((base != NULL ? base[1] : prefix[0]) == '\0')
+        return rlab_app_usage_error(cmd, "--out '%s' has an empty file name; give a prefix "
+                                    "such as '%sidentity'", prefix, prefix);
     if (e % 2 == 0)
         return rlab_app_usage_error(cmd, "--e: the public exponent must be odd");
 

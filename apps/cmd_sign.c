@@ -44,25 +44,28 @@ static void usage(FILE *f, int verify)
                    "bytes (k bytes, k = modulus length).\n\n");
     fprintf(f,
             "  --backend B     backend to use (default: %s; see 'rsalab backends')\n"
-            "  --key FILE      %s key file: PEM or DER, PKCS#1, PKCS#8 or\n"
-            "                  SubjectPublicKeyInfo, detected automatically\n"
+            "%s"
             "  --padding P     pss (default) or pkcs1 (PKCS#1 v1.5 with DigestInfo)\n"
             "  --hash H        message hash (default: sha256): sha1, sha224, sha256,\n"
             "                  sha384, sha512, sha512-224, sha512-256\n"
             "  --mgf1-hash H   PSS MGF1 hash (default: the --hash)\n",
-            RLAB_APP_DEFAULT_BACKEND, verify ? "public or private" : "private");
+            RLAB_APP_DEFAULT_BACKEND,
+            verify ? RLAB_APP_HELP_PUBLIC_KEY : RLAB_APP_HELP_PRIVATE_KEY);
     if (verify)
         fprintf(f,
                 "  --salt-len N    PSS salt length in bytes, or auto (default: auto,\n"
-                "                  recovered from the signature)\n"
+                "                  recovered from the signature); longer than the key\n"
+                "                  allows (k - hLen - 2) is a usage error, exit 2\n"
                 "  --sig FILE      the signature, raw bytes (required)\n"
                 "  --in FILE       signed data (default: standard input, also '-')\n"
                 "\nExit status: 0 signature ok, 1 signature invalid, 2 usage or input error.\n");
     else
         fprintf(f,
-                "  --salt-len N    PSS salt length in bytes (default: the hash length)\n"
+                "  --salt-len N    PSS salt length in bytes (default: the hash length);\n"
+                "                  at most k - hLen - 2, longer is a usage error, exit 2\n"
                 "  --in FILE       data to sign (default: standard input, also '-')\n"
-                "  --out FILE      signature output (default: standard output, also '-')\n"
+                "  --out FILE      signature output (default: standard output, also '-',\n"
+                "                  but never a terminal)\n"
                 "\nExit status: 0 signed, 2 usage or input error.\n");
 }
 
@@ -104,13 +107,39 @@ static int parse(struct sign_args *a, int argc, char **argv)
         return st;
     if (a->verify && a->sig == NULL)
         return rlab_app_usage_error(r->cmd, "--sig FILE is required");
+    if (a->verify && strcmp(a->sig, "-") == 0 && strcmp(r->key, "-") == 0)
+        return rlab_app_usage_error(r->cmd, "--sig and --key cannot both be standard input");
     if (a->verify && strcmp(a->sig, "-") == 0 && (r->in == NULL || strcmp(r->in, "-") == 0))
         return rlab_app_usage_error(r->cmd, "--sig and --in cannot both be standard input");
     if (r->pkcs1 && (r->mgf1_set || a->salt_set))
         return rlab_app_usage_error(r->cmd, "--mgf1-hash and --salt-len apply to PSS only");
     if (!a->salt_set)
         a->salt_len = a->verify ? RLAB_PSS_SALT_AUTO : (int)rlab_hash_len(r->hash);
+    if (!a->verify && (st = rlab_app_refuse_terminal(r->cmd, r->out)) != RLAB_EXIT_OK)
+        return st;
     return -1;
+}
+
+/*
+ * A salt longer than the key allows is a usage error (exit 2) for sign and
+ * verify alike: no signature with it can exist, so verify has nothing to
+ * check (RFC 8017 9.1.1: emLen >= hLen + sLen + 2, emLen = ceil((bits-1)/8)).
+ */
+static int check_salt(const struct sign_args *a, const rlab_key *k)
+{
+    if (a->r.pkcs1 || a->salt_len == RLAB_PSS_SALT_AUTO)
+        return RLAB_EXIT_OK;
+    size_t em_len = ((size_t)k->bits + 6) / 8, hl = rlab_hash_len(a->r.hash);
+    size_t most = em_len < hl + 2 ? 0 : em_len - hl - 2;
+    if (em_len >= hl + 2 && (size_t)a->salt_len <= most)
+        return RLAB_EXIT_OK;
+    if (em_len < hl + 2)
+        return rlab_app_usage_error(a->r.cmd, "a %u-bit key is too small for PSS with %s "
+                                    "(it takes at least %zu bits)", k->bits,
+                                    rlab_hash_name(a->r.hash), (hl + 1) * 8 + 2);
+    return rlab_app_usage_error(a->r.cmd, "--salt-len: a PSS salt of %d bytes is too long for "
+                                "a %u-bit key with %s (at most %zu)", a->salt_len, k->bits,
+                                rlab_hash_name(a->r.hash), most);
 }
 
 static int do_sign(const struct sign_args *a, const rlab_key *k,
@@ -181,7 +210,8 @@ static int run(int verify, int argc, char **argv)
         return st;
 
     struct rlab_buf sig = RLAB_BUF_INIT;
-    if (verify)
+    st = check_salt(&a, k);
+    if (st == RLAB_EXIT_OK && verify)
         st = rlab_app_read(r->cmd, a.sig, rlab_key_size(k), &sig);
     uint8_t digest[RLAB_HASH_MAX_LEN];
     size_t dlen = rlab_hash_len(r->hash);

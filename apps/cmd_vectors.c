@@ -2,17 +2,16 @@
  * rsalab vectors: run the conformance vectors (vectors/) on every backend,
  * or on one, and report per backend and per file.
  */
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "apps/commands.h"
 #include "apps/opts.h"
 #include "vectors/vec.h"
 
 static const char cmd[] = "vectors";
-
-/* --file runs where nothing could run on the chosen backend(s). */
-#define EXIT_NOTHING_RAN 77
 
 static void usage(FILE *f)
 {
@@ -33,7 +32,8 @@ static void usage(FILE *f)
             "                   else vectors/data/wycheproof in the sources\n"
             "                   when present); every RSA-schema *.json in it is run\n"
             "  --vectors DIR    python3-cryptography-vectors data folder (default:\n"
-            "                   $RSALAB_VECTORS, else %s)\n"
+            "                   $RSALAB_VECTORS, else\n"
+            "                   %s)\n"
             "  --json           the same report as JSON on standard output\n"
             "  --markdown       the same report as a Markdown page\n"
             "  --verbose        every failure, acceptable case and check kind\n"
@@ -42,9 +42,11 @@ static void usage(FILE *f)
             "  --list           list the catalogue (found or not) and exit\n"
             "\n"
             "Exit status: 0 no failure, 1 a vector failed (or, with --fail-on-skip,\n"
-            "was skipped), 2 usage error or unknown file, 77 (with --file only)\n"
-            "nothing ran: the file does not apply to the backend or every check was\n"
-            "skipped (the reasons are printed).  See docs/VECTORS.md.\n",
+            "was skipped), 2 usage or input error (unknown or missing file or folder,\n"
+            "a vector file that cannot be read or parsed).  When nothing ran (the\n"
+            "files do not apply to the backend, or every check was skipped) the\n"
+            "status is 0 and standard error says \"rsalab vectors: all skipped\" with\n"
+            "the reasons in the report.  See docs/VECTORS.md.\n",
             rlab_vec_default_vector_dir());
 }
 
@@ -68,6 +70,33 @@ struct run {
     size_t n_files;
     int json, markdown, verbose, fail_on_skip, list;
 };
+
+/* A folder given by the user: exit 2 when it is not one. */
+static int need_dir(const char *what, const char *path)
+{
+    struct stat st;
+    if (stat(path, &st) != 0)
+        return rlab_app_usage_error(cmd, "%s %s: %s", what, path, strerror(errno));
+    if (!S_ISDIR(st.st_mode))
+        return rlab_app_usage_error(cmd, "%s %s: not a folder", what, path);
+    return RLAB_EXIT_OK;
+}
+
+/* A --file argument that is meant as a path (it has a '/' or a vector
+ * file's extension) rather than a catalogue name. */
+static int looks_like_path(const char *f)
+{
+    static const char *const ext[] = {".json", ".txt", ".rsp"};
+    if (strchr(f, '/') != NULL)
+        return 1;
+    size_t l = strlen(f);
+    for (size_t i = 0; i < sizeof ext / sizeof ext[0]; i++) {
+        size_t n = strlen(ext[i]);
+        if (l > n && strcmp(f + l - n, ext[i]) == 0)
+            return 1;
+    }
+    return 0;
+}
 
 static int parse(int argc, char **argv, struct run *o)
 {
@@ -99,6 +128,20 @@ static int parse(int argc, char **argv, struct run *o)
     }
     if (o->json && o->markdown)
         return rlab_app_usage_error(cmd, "--json and --markdown exclude each other");
+    /* A folder the user named (option or environment) must be there: a
+     * typo would otherwise run nothing and pass. */
+    const char *env_v = getenv("RSALAB_VECTORS"), *env_w = getenv("RSALAB_WYCHEPROOF");
+    int st = RLAB_EXIT_OK;
+    if (o->vector_dir != NULL)
+        st = need_dir("--vectors", o->vector_dir);
+    else if (env_v != NULL && env_v[0] != '\0')
+        st = need_dir("$RSALAB_VECTORS", env_v);
+    if (st == RLAB_EXIT_OK && o->wycheproof_dir != NULL)
+        st = need_dir("--wycheproof", o->wycheproof_dir);
+    else if (st == RLAB_EXIT_OK && env_w != NULL && env_w[0] != '\0')
+        st = need_dir("$RSALAB_WYCHEPROOF", env_w);
+    if (st != RLAB_EXIT_OK)
+        return st;
     if (o->vector_dir == NULL)
         o->vector_dir = rlab_vec_default_vector_dir();
     if (o->wycheproof_dir == NULL)
@@ -144,6 +187,10 @@ static int select_entries(const struct run *o, const struct rlab_vec_catalogue *
         return RLAB_EXIT_OK;
     }
     for (size_t i = 0; i < o->n_files; i++) {
+        struct stat st;
+        if (looks_like_path(o->files[i]) && stat(o->files[i], &st) != 0)
+            return rlab_app_usage_error(cmd, "--file %s: %s", o->files[i],
+                                        errno == ENOENT ? "no such file" : strerror(errno));
         int rc = rlab_vec_entry_for(o->files[i], o->vector_dir, o->wycheproof_dir,
                                     &sel->v[sel->n]);
         if (rc == RLAB_ERR_NOT_FOUND)
@@ -160,27 +207,43 @@ static int select_entries(const struct run *o, const struct rlab_vec_catalogue *
     return RLAB_EXIT_OK;
 }
 
-/* Load each file once and run it on every backend. */
-static int run_all(const struct rlab_vec_catalogue *sel, const struct rlab_backend **bes,
-                   size_t n_be, struct rlab_vec_result *results, size_t *n_results)
+/*
+ * Load each file once and run it on every backend.  A file named on the
+ * command line (named = 1) that cannot be read or parsed is an input error:
+ * its name and what is wrong with it, exit 2, before anything runs on it.
+ * In a catalogue run it is an ERROR row in the report (and exit 2 at the
+ * end, see rlab_cmd_vectors).
+ */
+static int run_all(const struct rlab_vec_catalogue *sel, int named,
+                   const struct rlab_backend **bes, size_t n_be,
+                   struct rlab_vec_result *results, size_t *n_results)
 {
     *n_results = 0;
     for (size_t i = 0; i < sel->n; i++) {
         struct rlab_vec_file *f = NULL;
         rlab_error_clear();
         int rc = rlab_vec_load(&sel->v[i], &f);
-        char err[320];
-        if (rc != RLAB_OK)
-            snprintf(err, sizeof err, "%s: %s", rlab_strerror(rc), rlab_error_detail());
+        char *err = NULL;
+        if (rc != RLAB_OK && named)
+            return rlab_app_fail(cmd, sel->v[i].path, rc);
+        if (rc != RLAB_OK) {
+            const char *what = rlab_strerror(rc), *detail = rlab_error_detail();
+            size_t len = strlen(what) + strlen(detail) + 3;
+            if ((err = malloc(len)) == NULL)
+                return rlab_app_error(cmd, NULL, RLAB_ERR_NOMEM);
+            snprintf(err, len, "%s: %s", what, detail);
+        }
         for (size_t b = 0; b < n_be; b++) {
             struct rlab_vec_result *r = &results[(*n_results)++];
             int rr = f != NULL ? rlab_vec_run(bes[b], f, r)
                                : rlab_vec_result_error(bes[b], &sel->v[i], err, r);
             if (rr != RLAB_OK) {
+                free(err);
                 rlab_vec_file_free(f);
                 return rlab_app_error(cmd, sel->v[i].path, rr);
             }
         }
+        free(err);
         rlab_vec_file_free(f);
     }
     return RLAB_EXIT_OK;
@@ -234,7 +297,7 @@ int rlab_cmd_vectors(int argc, char **argv)
         st = rlab_app_error(cmd, NULL, RLAB_ERR_NOMEM);
         goto out;
     }
-    if ((st = run_all(&sel, bes, n_be, results, &n_results)) != RLAB_EXIT_OK)
+    if ((st = run_all(&sel, o.n_files > 0, bes, n_be, results, &n_results)) != RLAB_EXIT_OK)
         goto out;
 
     struct rlab_vec_report rep = {
@@ -259,16 +322,21 @@ int rlab_cmd_vectors(int argc, char **argv)
     struct rlab_vec_tally t;
     size_t errors;
     rlab_vec_report_totals(&rep, &t, &errors);
-    st = t.failed > 0 || errors > 0 || (o.fail_on_skip && t.skipped > 0) ? RLAB_EXIT_NO
-                                                                          : RLAB_EXIT_OK;
-    /* Named files of which nothing ran here (not applicable, or every check
-     * skipped): the automake/ctest "skipped" status, so that a test list
-     * shows them as skipped rather than passed. */
-    if (st == RLAB_EXIT_OK && o.n_files > 0 && t.passed + t.acc_accepted + t.acc_rejected == 0)
-        st = EXIT_NOTHING_RAN;
+    st = t.failed > 0 || (o.fail_on_skip && t.skipped > 0) ? RLAB_EXIT_NO : RLAB_EXIT_OK;
+    if (errors > 0) {
+        fprintf(stderr, "rsalab vectors: %zu file(s) could not be read or parsed (ERROR "
+                        "in the report)\n", errors);
+        st = RLAB_EXIT_USAGE;
+    }
     if (o.fail_on_skip && t.skipped > 0)
         fprintf(stderr, "rsalab vectors: %zu check(s) skipped and --fail-on-skip given\n",
                 t.skipped);
+    /* Nothing ran (not applicable, or every check skipped): not a failure,
+     * but never silent either.  ctest shows this line as "Skipped"
+     * (tests/vectors.cmake, SKIP_REGULAR_EXPRESSION). */
+    if (st == RLAB_EXIT_OK && t.passed + t.acc_accepted + t.acc_rejected == 0)
+        fprintf(stderr, "rsalab vectors: all skipped: no check ran on %s (reasons in the "
+                        "report)\n", n_be == 1 ? bes[0]->name : "any backend");
 out:
     for (size_t i = 0; i < n_results; i++)
         rlab_vec_result_clear(&results[i]);

@@ -19,13 +19,34 @@ static const struct {
     {"bench", rlab_cmd_bench, "compare backends: keygen, encrypt/decrypt, sign/verify, raw"},
     {"vectors", rlab_cmd_vectors, "run conformance vectors on every backend"},
     {"interop", rlab_cmd_interop, "cross-backend interoperability matrix"},
+    {"serve", rlab_cmd_serve, "rsalab/1 server: authenticated chat and file inbox"},
+    {"chat", rlab_cmd_chat, "rsalab/1 client: chat, /send files"},
+    {"send", rlab_cmd_send, "rsalab/1 client: send files to a server's inbox"},
+    {"demo", rlab_cmd_demo, "server and two clients on loopback: chat and a 64 MiB file"},
 };
 
 static void usage(FILE *f)
 {
-    fprintf(f, "usage: rsalab <command> [options]   (rsalab <command> --help)\n\ncommands:\n");
+    fprintf(f, "usage: rsalab <command> [options]   (rsalab <command> --help)\n"
+               "       rsalab --version\n\ncommands:\n");
     for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
         fprintf(f, "  %-10s %s\n", commands[i].name, commands[i].summary);
+}
+
+/* "rsalab 0.1.0" and one line per usable backend with its library. */
+static int version(void)
+{
+    printf("rsalab %s\n", RLAB_VERSION);
+    size_t n = rlab_registry_init();
+    for (size_t i = 0; i < n; i++) {
+        const struct rlab_backend *be = rlab_backend_at(i);
+        const char *v = be->version != NULL ? be->version() : NULL;
+        printf("  %-10s %s\n", be->name, v != NULL ? v : "unknown");
+    }
+    if (n == 0)
+        printf("  (no usable backend in this build)\n");
+    rlab_registry_cleanup();
+    return fflush(stdout) == 0 ? RLAB_EXIT_OK : RLAB_EXIT_USAGE;
 }
 
 int main(int argc, char **argv)
@@ -39,6 +60,8 @@ int main(int argc, char **argv)
         usage(stdout);
         return RLAB_EXIT_OK;
     }
+    if (strcmp(argv[1], "--version") == 0 || strcmp(argv[1], "version") == 0)
+        return version();
     for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++) {
         if (strcmp(argv[1], commands[i].name) == 0) {
             int rc = commands[i].run(argc - 1, argv + 1);

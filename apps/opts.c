@@ -3,10 +3,12 @@
 #include "apps/opts.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "base/ct.h"
 #include "core/keyfile.h"
@@ -85,16 +87,57 @@ int rlab_opt_next_named(struct rlab_optparse *p)
 int rlab_opt_ulong(const char *cmd, const char *opt, const char *text,
                    unsigned long min, unsigned long max, unsigned long *out)
 {
-    char *end = NULL;
-    errno = 0;
-    /* strtoul accepts a sign; a number of things here is never negative. */
-    unsigned long v = text[0] == '-' ? 0 : strtoul(text, &end, 0);
-    if (text[0] == '-' || end == text || *end != '\0' || errno == ERANGE ||
-        v < min || v > max)
-        return rlab_app_usage_error(cmd, "--%s: '%s' is not a number from %lu to %lu",
-                                    opt, text, min, max);
+    /* Plain decimal digits only: strtoul would take a sign, spaces, and
+     * octal ("010001" is 4097) or hex, none of which a user means. */
+    unsigned long v = 0;
+    int ok = text[0] != '\0';
+    for (const char *c = text; ok && *c != '\0'; c++) {
+        if (*c < '0' || *c > '9' || v > (ULONG_MAX - (unsigned long)(*c - '0')) / 10)
+            ok = 0;
+        else
+            v = v * 10 + (unsigned long)(*c - '0');
+    }
+    /* A leading zero is refused too: it is how octal is written elsewhere. */
+    if (ok && text[0] == '0' && text[1] != '\0')
+        return rlab_app_usage_error(cmd, "--%s: '%s' has a leading zero; numbers are "
+                                    "plain decimal", opt, text);
+    if (!ok)
+        return rlab_app_usage_error(cmd, "--%s: '%s' is not a decimal number (digits "
+                                    "only, from %lu to %lu)", opt, text, min, max);
+    if (v < min || v > max)
+        return rlab_app_usage_error(cmd, "--%s: %s is out of range (from %lu to %lu)", opt,
+                                    text, min, max);
     *out = v;
     return RLAB_EXIT_OK;
+}
+
+int rlab_opt_list(const char *cmd, const char *opt, const char *text,
+                  char **items, size_t max, size_t *n, char **copy)
+{
+    *n = 0;
+    *copy = strdup(text);
+    if (*copy == NULL)
+        return rlab_app_error(cmd, NULL, RLAB_ERR_NOMEM);
+    char *p = *copy;
+    for (;;) {
+        char *comma = strchr(p, ',');
+        if (comma != NULL)
+            *comma = '\0';
+        if (p[0] == '\0') {
+            free(*copy);
+            *copy = NULL;
+            return rlab_app_usage_error(cmd, "--%s: '%s' has an empty item", opt, text);
+        }
+        if (*n == max) {
+            free(*copy);
+            *copy = NULL;
+            return rlab_app_usage_error(cmd, "--%s: more than %zu items", opt, max);
+        }
+        items[(*n)++] = p;
+        if (comma == NULL)
+            return RLAB_EXIT_OK;
+        p = comma + 1;
+    }
 }
 
 int rlab_opt_hash(const char *cmd, const char *opt, const char *text,
@@ -136,8 +179,13 @@ int rlab_app_error(const char *cmd, const char *what, int err)
     fprintf(stderr, "rsalab %s: ", cmd);
     if (what != NULL)
         fprintf(stderr, "%s: ", what);
-    fputs(rlab_strerror(err), stderr);
-    if (detail[0] != '\0')
+    /* "message too long" would be wrong for a salt or a DigestInfo: the
+     * detail names which was too long, so it stands alone. */
+    if (err == RLAB_ERR_MSG_TOO_LONG && detail[0] != '\0')
+        fputs(detail, stderr);
+    else
+        fputs(rlab_strerror(err), stderr);
+    if (detail[0] != '\0' && err != RLAB_ERR_MSG_TOO_LONG)
         fprintf(stderr, " (%s)", detail);
     fputc('\n', stderr);
     rlab_error_clear();
@@ -313,6 +361,19 @@ int rlab_app_write(const char *cmd, const char *path, const uint8_t *data,
     return RLAB_EXIT_OK;
 }
 
+int rlab_app_binary_to_terminal(const char *path, int stdout_is_tty)
+{
+    return is_stdio(path) && stdout_is_tty;
+}
+
+int rlab_app_refuse_terminal(const char *cmd, const char *path)
+{
+    if (!rlab_app_binary_to_terminal(path, isatty(STDOUT_FILENO)))
+        return RLAB_EXIT_OK;
+    return rlab_app_usage_error(cmd, "will not write binary output to a terminal; "
+                                "give --out FILE or redirect standard output");
+}
+
 int rlab_app_write_result(const char *cmd, const char *what, int rc,
                           const char *path, const uint8_t *data, size_t len,
                           unsigned mode)
@@ -398,6 +459,12 @@ int rlab_app_rsa_done(struct rlab_app_rsa_args *a)
 {
     if (a->key == NULL)
         return rlab_app_usage_error(a->cmd, "--key FILE is required");
+    /* Reading the key would take all of standard input and leave the
+     * message empty. */
+    if (strcmp(a->key, "-") == 0 && is_stdio(a->in))
+        return rlab_app_usage_error(a->cmd, "--key - and --in %s would both read standard "
+                                    "input; give one of them a file",
+                                    a->in != NULL ? "-" : "(standard input by default)");
     if (!a->mgf1_set)
         a->mgf1 = a->hash;
     return RLAB_EXIT_OK;

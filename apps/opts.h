@@ -69,9 +69,15 @@ int rlab_opt_next(struct rlab_optparse *p);
 int rlab_opt_next_named(struct rlab_optparse *p);
 
 /* Value parsers: 0 on success, else RLAB_EXIT_USAGE after a message naming
- * the option.  Numbers take decimal or 0x-prefixed hex. */
+ * the option.  Numbers are plain decimal digits: no sign, no spaces, no
+ * leading zero (octal elsewhere), no 0x; anything else is refused. */
 int rlab_opt_ulong(const char *cmd, const char *opt, const char *text,
                    unsigned long min, unsigned long max, unsigned long *out);
+/* A comma-separated list: at most `max` items, none empty ("a,", "a,,b" and
+ * "" are refused).  items[] point into *copy, which the caller frees (NULL
+ * on failure). */
+int rlab_opt_list(const char *cmd, const char *opt, const char *text,
+                  char **items, size_t max, size_t *n, char **copy);
 int rlab_opt_hash(const char *cmd, const char *opt, const char *text,
                   rlab_hash *out);
 
@@ -143,6 +149,13 @@ int rlab_app_read(const char *cmd, const char *path, size_t max,
 int rlab_app_write(const char *cmd, const char *path, const uint8_t *data,
                    size_t len, unsigned mode);
 
+/* 1 when the output (NULL or "-": standard output) would be a terminal:
+ * binary output (ciphertext, signature) is never written to one, as age
+ * refuses to.  The decision alone, for tests. */
+int rlab_app_binary_to_terminal(const char *path, int stdout_is_tty);
+/* The same with isatty(1): a usage error with a message, else 0. */
+int rlab_app_refuse_terminal(const char *cmd, const char *path);
+
 /* The output step of a command: when rc is an error, "rsalab <cmd>: <what>:
  * ..." and RLAB_EXIT_USAGE; else rlab_app_write(). */
 int rlab_app_write_result(const char *cmd, const char *what, int rc,
@@ -180,6 +193,15 @@ enum {
     {"backend", 1, RLAB_OPT_BACKEND}, {"key", 1, RLAB_OPT_KEY},               \
     {"padding", 1, RLAB_OPT_PADDING}, {"hash", 1, RLAB_OPT_HASH},             \
     {"mgf1-hash", 1, RLAB_OPT_MGF1},  {"in", 1, RLAB_OPT_IN}
+
+/* The --key lines of the help texts (two columns, 80 characters wide). */
+#define RLAB_APP_HELP_PRIVATE_KEY                                              \
+    "  --key FILE      private key: PKCS#8 or PKCS#1 RSAPrivateKey, PEM or\n"  \
+    "                  DER, detected automatically\n"
+#define RLAB_APP_HELP_PUBLIC_KEY                                               \
+    "  --key FILE      public key: SubjectPublicKeyInfo or PKCS#1\n"           \
+    "                  RSAPublicKey, PEM or DER, detected automatically; a\n"  \
+    "                  private key's public half also does\n"
 
 struct rlab_app_rsa_args {
     const char *cmd;

@@ -8,38 +8,43 @@
  * rlab_backend_check() (registry.c), which returns NULL when the operation can
  * run or a static sentence saying why not, and report that as a skip.
  *
- * Conventions shared by every slot:
+ * Nobody outside backends/ calls a slot: callers go through the entry
+ * points of backends/ops.h (rlab_oaep_decrypt(be, key, ...) and the rest),
+ * which check the contract once and then call the slot.  ops.h lists what a
+ * slot may therefore assume (slot present, capability and hashes, key of
+ * this backend and private where needed, usable pointers, digest length,
+ * explicit PSS salt, output capacity from public sizes, exact k-byte
+ * inputs, message / salt / DigestInfo that fit the key).  A slot does not
+ * repeat those checks.  What stays with every slot:
  *
- *  - Return RLAB_OK or an rlab_err code (core/errors.h).  Library detail goes
- *    to rlab_error_set() for display only.
+ *  - Return RLAB_OK or an rlab_err code (base/errors.h), converting the
+ *    library's errors; library detail goes to rlab_error_set() for display
+ *    only.  Never print.
  *  - Big integers cross the interface as unsigned big-endian byte strings.
  *  - Output buffers are caller-owned: `out` has room for `*outlen` bytes on
- *    entry; on return `*outlen` is the number written.  Every RSA output is at
- *    most rlab_key_size() bytes (the modulus length, k).  On any failure
- *    `*outlen` is set to 0 and `out` holds no plaintext.
- *  - Sign and verify take the message DIGEST (digest_len must equal the
- *    hash's length) so that callers may hash data of any size in a stream.
+ *    entry (at least what ops.h promises); on return `*outlen` is the number
+ *    written, and 0 on failure.  Every RSA output is at most rlab_key_size()
+ *    bytes (the modulus length, k).  The entry point wipes a private output
+ *    after a failed slot; the slot wipes its own temporaries with the
+ *    library's wipe (OPENSSL_cleanse, mbedtls_platform_zeroize, rlab_wipe).
+ *  - Sign and verify take the message DIGEST, so that callers may hash data
+ *    of any size in a stream.
  *  - Randomness: slots that consume randomness for padding or key
  *    generation take `const struct rlab_rng *rng`.  rng == NULL means the
  *    backend's own secure generator.  A backend that cannot draw padding
- *    bytes from a caller's generator lacks RLAB_CAP_RNG_REPLAY and returns
- *    RLAB_ERR_UNSUPPORTED when rng != NULL.  Blinding of private operations
- *    always uses the backend's own generator, never `rng`.
+ *    bytes from a caller's generator lacks RLAB_CAP_RNG_REPLAY, and its slots
+ *    are then only ever called with rng == NULL.  Blinding of private
+ *    operations always uses the backend's own generator, never `rng`.
  *  - Decryption (OAEP, v1.5) returns RLAB_ERR_DECRYPT for every failure of
- *    the ciphertext, whatever check failed (including a ciphertext that is
- *    not exactly k bytes), and does so without a secret-dependent branch
- *    where the library allows it.  The output capacity must be at least the
- *    longest plaintext the key and padding allow (k - 2*hLen - 2 for OAEP,
- *    k - 11 for v1.5), else RLAB_ERR_BUFFER_TOO_SMALL — decided from public
- *    sizes alone, before any private operation, so that this error can never
- *    depend on the ciphertext.
- *  - Signing with a salt or DigestInfo too long for the key is
- *    RLAB_ERR_MSG_TOO_LONG; a digest_len that is not the hash's length, or
- *    RLAB_PSS_SALT_AUTO when signing, is RLAB_ERR_INVALID_ARG.  A signature
- *    that is not exactly k bytes fails verification (RLAB_ERR_VERIFY).
- *  - Keys: a key belongs to the backend that made it.  Passing a key of
- *    backend A to a slot of backend B is RLAB_ERR_INVALID_ARG.  Move keys
- *    between backends through components or an encoding.
+ *    the ciphertext, whatever check failed, and does so without a
+ *    secret-dependent branch where the library allows it.
+ *  - Verification returns RLAB_OK or RLAB_ERR_VERIFY, whatever is wrong with
+ *    the signature.
+ *  - Keys: a key belongs to the backend that made it.  Move keys between
+ *    backends through components or an encoding.
+ *
+ * Each slot below says, in one line, whether it must run in constant time
+ * with respect to secrets ("CT") and who owns what ("owns").
  */
 #ifndef RLAB_BACKEND_H
 #define RLAB_BACKEND_H
@@ -142,58 +147,85 @@ struct rlab_backend {
 
     /* -- keys -- */
 
-    /* Generate a key of `bits` bits with public exponent e (odd, >= 3). */
+    /* Generate a key of `bits` bits with public exponent e (odd, >= 3).
+     * CT: arithmetic on the kept primes (rejected candidates may leak).
+     * owns: rng borrowed for the call; *out passes to the caller. */
     int (*keygen)(unsigned bits, unsigned long e, const struct rlab_rng *rng,
                   rlab_key **out);
     /* Build a key from components; validates consistency where the library
-     * can (private keys: at least n = p*q and the CRT values when given). */
+     * can (private keys: at least n = p*q and the CRT values when given).
+     * CT: not required (the caller holds the components in the clear).
+     * owns: c borrowed and copied; *out passes to the caller. */
     int (*from_components)(const struct rlab_components *c, rlab_key **out);
-    /* Fill every component the key has (public key: n and e only).  The
-     * caller clears *out with rlab_components_clear(). */
+    /* Fill every component the key has (public key: n and e only).
+     * CT: not required (a copy out).  owns: the slot allocates the buffers
+     * of *out; the caller clears them with rlab_components_clear(). */
     int (*to_components)(const rlab_key *k, struct rlab_components *out);
     /* Parse exactly one key of the given format.  PEM input is the whole PEM
      * text (one block, surrounding whitespace allowed); DER input is exact
-     * (trailing bytes are RLAB_ERR_KEY_FORMAT). */
+     * (trailing bytes are RLAB_ERR_KEY_FORMAT).
+     * CT: no branch on private-key bytes where the library allows (gmp's
+     * decoder is checked by gmp.ctgrind).  owns: in borrowed; *out passes to
+     * the caller. */
     int (*import)(rlab_keyfmt fmt, rlab_encoding enc, const uint8_t *in,
                   size_t len, rlab_key **out);
     /* Encode a key; a public format from a private key writes its public
      * half; a private format from a public key is RLAB_ERR_KEY_NOT_PRIVATE.
-     * PEM output ends with a newline. */
+     * PEM output ends with a newline.
+     * CT: as import.  owns: the slot allocates out->data; the caller frees
+     * it with rlab_buf_clear() (which wipes). */
     int (*export_key)(const rlab_key *k, rlab_keyfmt fmt, rlab_encoding enc,
                       struct rlab_buf *out);
-    /* Wipe and free.  NULL ok. */
+    /* Wipe and free.  NULL ok.  CT: not relevant.  owns: takes k back. */
     void (*key_free)(rlab_key *k);
 
-    /* -- RSA operations -- */
+    /* -- RSA operations --
+     * For all: the key, params, digest and inputs are borrowed for the call;
+     * out / sig are the caller's buffers (ops.h gives their sizes). */
 
+    /* CT: no (public key; the message sits at a fixed place).  Writes k
+     * bytes.  owns: padding temporaries wiped by the slot. */
     int (*oaep_encrypt)(const rlab_key *k, const struct rlab_oaep_params *p,
                         const struct rlab_rng *rng, const uint8_t *msg,
                         size_t msg_len, uint8_t *out, size_t *outlen);
+    /* CT: yes: one RLAB_ERR_DECRYPT for every failure, no branch on which
+     * check failed.  owns: the decoded block wiped by the slot. */
     int (*oaep_decrypt)(const rlab_key *k, const struct rlab_oaep_params *p,
                         const uint8_t *ct, size_t ct_len, uint8_t *out,
                         size_t *outlen);
+    /* CT: yes (private operation, blinded).  Writes k bytes.  owns: the
+     * encoded block and salt wiped by the slot. */
     int (*pss_sign)(const rlab_key *k, const struct rlab_pss_params *p,
                     const struct rlab_rng *rng, const uint8_t *digest,
                     size_t digest_len, uint8_t *sig, size_t *sig_len);
-    /* RLAB_OK when valid, RLAB_ERR_VERIFY when not (any reason). */
+    /* RLAB_OK when valid, RLAB_ERR_VERIFY when not (any reason).
+     * CT: no (public).  owns: nothing kept. */
     int (*pss_verify)(const rlab_key *k, const struct rlab_pss_params *p,
                       const uint8_t *digest, size_t digest_len,
                       const uint8_t *sig, size_t sig_len);
-    /* v1.5 with DigestInfo for `hash`. */
+    /* v1.5 with DigestInfo for `hash`.  CT: yes (private operation).
+     * Writes k bytes.  owns: the encoded block wiped by the slot. */
     int (*pkcs1_sign)(const rlab_key *k, rlab_hash hash, const uint8_t *digest,
                       size_t digest_len, uint8_t *sig, size_t *sig_len);
+    /* CT: no (public); compare the whole re-encoded block rather than parse.
+     * owns: nothing kept. */
     int (*pkcs1_verify)(const rlab_key *k, rlab_hash hash,
                         const uint8_t *digest, size_t digest_len,
                         const uint8_t *sig, size_t sig_len);
+    /* CT: no (public).  Writes k bytes.  owns: as oaep_encrypt. */
     int (*pkcs1_encrypt)(const rlab_key *k, const struct rlab_rng *rng,
                          const uint8_t *msg, size_t msg_len, uint8_t *out,
                          size_t *outlen);
+    /* CT: as oaep_decrypt, where the library allows (mbedTLS 2.28.3 predates
+     * the Marvin fix).  owns: as oaep_decrypt. */
     int (*pkcs1_decrypt)(const rlab_key *k, const uint8_t *ct, size_t ct_len,
                          uint8_t *out, size_t *outlen);
-    /* in_len == k bytes, value < n (else RLAB_ERR_RANGE); out gets k bytes. */
+    /* in_len == k bytes, value < n (else RLAB_ERR_RANGE); out gets k bytes.
+     * CT: no (public).  owns: nothing kept. */
     int (*raw_public)(const rlab_key *k, const uint8_t *in, size_t in_len,
                       uint8_t *out, size_t *outlen);
-    /* Blinded CRT private operation, result checked before release. */
+    /* Blinded CRT private operation, result checked before release.
+     * CT: yes.  owns: CRT temporaries wiped by the slot. */
     int (*raw_private)(const rlab_key *k, const uint8_t *in, size_t in_len,
                        uint8_t *out, size_t *outlen);
 
@@ -201,7 +233,10 @@ struct rlab_backend {
 
     /* AES-GCM with a 16- or 32-byte key.  seal writes len bytes to out and
      * tag_len (4..16) bytes to tag; open checks the tag in constant time and
-     * on failure returns RLAB_ERR_AUTH with out zeroed.  out may equal in. */
+     * on failure returns RLAB_ERR_AUTH with out zeroed.  out may equal in.
+     * CT: all four (AES-NI or bitsliced; the tag compared in CT).
+     * owns: aead_new makes *out, the caller's until aead_free, which wipes
+     * the key schedule; a context is not for concurrent use. */
     int (*aead_new)(const uint8_t *key, size_t key_len, rlab_aead_ctx **out);
     int (*aead_seal)(rlab_aead_ctx *c, const uint8_t *iv, size_t iv_len,
                      const uint8_t *aad, size_t aad_len, const uint8_t *in,
@@ -212,7 +247,10 @@ struct rlab_backend {
                      uint8_t *out);
     void (*aead_free)(rlab_aead_ctx *c); /* wipes; NULL ok */
 
-    /* Incremental hash: new, update*, final (which also frees). */
+    /* Incremental hash: new, update*, final (which also frees).
+     * CT: yes in the data (HMAC keys and HKDF secrets pass through).
+     * owns: hash_new makes *out, the caller's until hash_final or hash_free,
+     * both of which wipe the state. */
     int (*hash_new)(rlab_hash h, rlab_hash_ctx **out);
     int (*hash_update)(rlab_hash_ctx *c, const uint8_t *p, size_t len);
     int (*hash_final)(rlab_hash_ctx *c, uint8_t *out); /* frees c */

@@ -3,6 +3,7 @@
 
 #include <stdarg.h>
 #include <stdio.h>
+#include <string.h>
 
 #define RLAB_X_TEXT(name, text) text,
 static const char *const err_text[] = {RLAB_ERROR_LIST(RLAB_X_TEXT)};
@@ -11,7 +12,9 @@ static const char *const err_text[] = {RLAB_ERROR_LIST(RLAB_X_TEXT)};
 static const char *const err_name[] = {RLAB_ERROR_LIST(RLAB_X_NAME)};
 #undef RLAB_X_NAME
 
-static _Thread_local char detail[256];
+/* Room for a path (PATH_MAX) and a library's message with some context. */
+#define RLAB_DETAIL_MAX 8192
+static _Thread_local char detail[RLAB_DETAIL_MAX];
 
 const char *rlab_strerror(int err)
 {
@@ -29,10 +32,21 @@ const char *rlab_errname(int err)
 
 int rlab_error_set(int err, const char *fmt, ...)
 {
+    /* Format into a temporary first: an argument may point into `detail`
+     * itself (rlab_error_set(rc, "context: %s", rlab_error_detail())), and
+     * vsnprintf into the buffer it reads from is undefined behaviour. */
+    char tmp[RLAB_DETAIL_MAX];
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(detail, sizeof detail, fmt, ap);
+    int n = vsnprintf(tmp, sizeof tmp, fmt, ap);
     va_end(ap);
+    if (n < 0) {
+        tmp[0] = '\0';
+    } else if ((size_t)n >= sizeof tmp) {
+        /* Say that it was cut rather than cut silently. */
+        memcpy(tmp + sizeof tmp - 4, "...", 4);
+    }
+    memcpy(detail, tmp, strlen(tmp) + 1);
     return err;
 }
 

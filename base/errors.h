@@ -36,7 +36,9 @@
     X(RLAB_ERR_EXISTS, "file exists")                                          \
     X(RLAB_ERR_PARSE, "malformed input")                                       \
     X(RLAB_ERR_NOT_FOUND, "not found")                                        \
-    X(RLAB_ERR_TOO_BIG, "input larger than the limit")
+    X(RLAB_ERR_TOO_BIG, "input larger than the limit")                         \
+    X(RLAB_ERR_TRUNCATED, "stream ended before its final chunk (truncated)")   \
+    X(RLAB_ERR_TRAILING, "data after the final chunk of a stream")
 
 #define RLAB_X_ENUM(name, text) name,
 typedef enum rlab_err { RLAB_ERROR_LIST(RLAB_X_ENUM) RLAB_ERR_COUNT } rlab_err;
@@ -53,7 +55,10 @@ const char *rlab_errname(int err);
  * message, which validation check failed on key import, ...).  Never set on
  * decryption failures beyond the generic text.  rlab_error_set() stores a
  * printf-style detail and returns err, so it can be used as
- * `return rlab_error_set(RLAB_ERR_KEY_INVALID, "n is even");`.
+ * `return rlab_error_set(RLAB_ERR_KEY_INVALID, "n is even");`.  An argument
+ * may point into the detail itself, to add context to it:
+ * `rlab_error_set(rc, "testGroups[%zu]: %s", i, rlab_error_detail())`.
+ * A detail is kept whole up to 8 KiB; a longer one ends in "...".
  */
 int rlab_error_set(int err, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));

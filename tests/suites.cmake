@@ -13,7 +13,7 @@ rsalab_warnings(rlab_testutil)
 
 # Per-test timeouts are generous on purpose: they only catch hangs (timing
 # never decides pass/fail), and sanitizer builds are several times slower.
-set(RLAB_SUITES roundtrip keys negative keygen symmetric)
+set(RLAB_SUITES roundtrip keys negative keygen symmetric stream)
 set(RLAB_SUITE_EXTRA_negative test_negative_params.c test_negative_limits.c
     test_negative_keys.c)
 foreach(suite ${RLAB_SUITES})
@@ -26,6 +26,11 @@ foreach(suite ${RLAB_SUITES})
       TIMEOUT 1200 SKIP_RETURN_CODE 77 LABELS "suite;${suite};${be}")
   endforeach()
 endforeach()
+
+# The stream suite counts allocations (no malloc per chunk) by wrapping the
+# allocator for everything linked into it statically.
+target_link_options(suite_stream PRIVATE -Wl,--wrap=malloc -Wl,--wrap=calloc
+                    -Wl,--wrap=realloc)
 
 add_executable(suite_cross test_cross.c)
 target_link_libraries(suite_cross PRIVATE rlab_testutil)

@@ -67,11 +67,20 @@ static void gen_backend(const struct rlab_backend *be, unsigned bits, struct rla
     if (why == NULL)
         why = rlab_backend_check(be, &qe);
     if (why != NULL) {
-        m->error = rlab_vec_strdupf("cannot make a key: %s", why);
+        m->unsupported = 1;
+        m->error = rlab_vec_strdupf("%s cannot make a %u-bit key: %s", be->name, bits, why);
         return;
     }
     rlab_error_clear();
     int rc = rlab_keygen(be, bits, 65537, NULL, &m->key);
+    if (rc == RLAB_ERR_UNSUPPORTED) {
+        /* A size the backend cannot make (rlab_keygen's contract): a skip
+         * with its reason, as everywhere else. */
+        m->unsupported = 1;
+        m->error = rlab_vec_strdupf("%s cannot make a %u-bit key: %s", be->name, bits,
+                                    rlab_error_detail());
+        return;
+    }
     if (rc != RLAB_OK) {
         m->error = rlab_vec_strdupf("keygen: %s", rlab_vec_errstr(rc));
         return;
@@ -277,6 +286,12 @@ static void pair(struct rlab_iop_work *w, const struct rlab_iop_matrix *mx, size
 {
     const struct rlab_iop_party *B = &mx->parties[b];
     rlab_key *imported[3] = {NULL, NULL, NULL};
+    if (ma->error != NULL && ma->unsupported) {
+        for (int op = 0; op < RLAB_IOP_COUNT; op++)
+            rlab_iop_set(w, rlab_iop_cell_at(mx, a, b, (rlab_iop_op)op), RLAB_IOP_SKIP, "%s",
+                         ma->error);
+        return;
+    }
     if (ma->error != NULL) {
         for (int op = 0; op < RLAB_IOP_COUNT; op++)
             rlab_iop_set(w, rlab_iop_cell_at(mx, a, b, (rlab_iop_op)op), RLAB_IOP_FAIL,

@@ -21,6 +21,8 @@ struct rlab_iop_work {
  * as the files key.pem (PKCS#8), pub.pem (SPKI), key.der (PKCS#1) in dir. */
 struct rlab_iop_material {
     char *error; /* keygen or export failed: every cell of A's row fails */
+    int unsupported; /* ... because A cannot make such a key: the row is
+                      * skipped with `error` as the reason, not failed */
     rlab_key *key;
     struct rlab_buf pkcs8_pem, spki_pem, pkcs1_der, spki_der;
     char *dir;

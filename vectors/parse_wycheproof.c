@@ -206,6 +206,8 @@ static int group(struct rlab_vec_file *f, json_t *g, size_t gi)
     int sig = f->family == RLAB_VEC_PSS || f->family == RLAB_VEC_PKCS1_SIG;
     struct rlab_vec_key k = {0};
     int rc = sig ? public_key(g, &k) : private_key(g, &k);
+    /* rlab_error_set may be given its own detail (errors.h): the group's
+     * index goes in front of what the key reader said. */
     if (rc != RLAB_OK) {
         rlab_vec_key_clear(&k);
         return rlab_error_set(rc, "testGroups[%zu]: %s", gi, rlab_error_detail());
@@ -231,6 +233,8 @@ static int group(struct rlab_vec_file *f, json_t *g, size_t gi)
         if (rc != RLAB_OK)
             break;
         rc = test_case(f, t, key, hash, mgf1, salt_len, skip);
+        if (rc == RLAB_ERR_PARSE)
+            rc = rlab_error_set(rc, "testGroups[%zu]: %s", gi, rlab_error_detail());
     }
     free(skip);
     return rc;

@@ -20,6 +20,9 @@ const char *rlab_vec_kind_name(rlab_vec_kind k)
         [RLAB_VEC_K_MONTE] = "hash-monte",
         [RLAB_VEC_K_HMAC] = "hmac",
         [RLAB_VEC_K_HKDF] = "hkdf",
+        [RLAB_VEC_K_STREAM_OPEN] = "stream-open",
+        [RLAB_VEC_K_STREAM_KDF] = "stream-kdf",
+        [RLAB_VEC_K_STREAM_SEAL] = "stream-seal-kat",
     };
     return (unsigned)k < RLAB_VEC_K_COUNT ? names[k] : "unknown";
 }

@@ -23,6 +23,7 @@ const char *rlab_vec_family_name(rlab_vec_family f)
     case RLAB_VEC_HASH: return "SHA";
     case RLAB_VEC_HMAC: return "HMAC";
     case RLAB_VEC_HKDF: return "HKDF";
+    case RLAB_VEC_STREAM: return "C2SP-chunked-encryption";
     }
     return "unknown";
 }
@@ -59,6 +60,7 @@ struct rlab_vec_case *rlab_vec_case_new(struct rlab_vec_file *f)
     struct rlab_vec_case *c = &f->cases[f->n_cases++];
     memset(c, 0, sizeof *c);
     c->salt_len = -1;
+    c->msg_len = -1;
     return c;
 }
 
@@ -153,6 +155,7 @@ int rlab_vec_load(const struct rlab_vec_entry *e, struct rlab_vec_file **out)
         case RLAB_VEC_FMT_HMAC:
         case RLAB_VEC_FMT_HKDF: rc = rlab_vec_parse_sym(f, t, text.len); break;
         case RLAB_VEC_FMT_WYCHEPROOF: rc = rlab_vec_parse_wycheproof(f, t, text.len); break;
+        case RLAB_VEC_FMT_WYCHEPROOF_STREAM: rc = rlab_vec_parse_c2sp(f, t, text.len); break;
         default: rc = rlab_error_set(RLAB_ERR_PARSE, "unknown format");
         }
     }
@@ -207,6 +210,11 @@ static char *not_applicable(const struct rlab_backend *be, rlab_vec_family fam)
         return rlab_vec_strdupf("%s has no AES-GCM slots (optional in the "
                                 "interface; it uses the default provider's)",
                                 be->name);
+    if (fam == RLAB_VEC_STREAM && !(be->caps & RLAB_CAP_AEAD))
+        return rlab_vec_strdupf("%s has no AEAD; the protocol uses %s's for its streams",
+                                be->name, rlab_backend_default_provider() != NULL
+                                              ? rlab_backend_default_provider()->name
+                                              : "the default provider");
     if ((fam == RLAB_VEC_HASH || fam == RLAB_VEC_HMAC || fam == RLAB_VEC_HKDF) &&
         !(be->caps & RLAB_CAP_HASH))
         return rlab_vec_strdupf("%s has no hash slots (optional in the "
@@ -269,6 +277,7 @@ int rlab_vec_run(const struct rlab_backend *be, const struct rlab_vec_file *f,
     case RLAB_VEC_HASH: rlab_vec_run_hash(&x); break;
     case RLAB_VEC_HMAC:
     case RLAB_VEC_HKDF: rlab_vec_run_mac(&x); break;
+    case RLAB_VEC_STREAM: rlab_vec_run_stream(&x); break;
     }
     ctx_free(&x);
     return x.nomem ? RLAB_ERR_NOMEM : RLAB_OK;

@@ -42,6 +42,7 @@ typedef enum rlab_vec_format {
     RLAB_VEC_FMT_HMAC,         /* RFC 2202 / 4231 in pyca's key = value */
     RLAB_VEC_FMT_HKDF,         /* RFC 5869 in pyca's key = value */
     RLAB_VEC_FMT_WYCHEPROOF,   /* Wycheproof JSON (RSA schemas only) */
+    RLAB_VEC_FMT_WYCHEPROOF_STREAM, /* Wycheproof c2sp_chunked_encryption */
 } rlab_vec_format;
 
 typedef enum rlab_vec_family {
@@ -53,6 +54,7 @@ typedef enum rlab_vec_family {
     RLAB_VEC_HASH,
     RLAB_VEC_HMAC,
     RLAB_VEC_HKDF,
+    RLAB_VEC_STREAM, /* C2SP chunked encryption: core/stream.h */
 } rlab_vec_family;
 
 const char *rlab_vec_family_name(rlab_vec_family f);
@@ -133,6 +135,9 @@ typedef enum rlab_vec_kind {
     RLAB_VEC_K_MONTE,
     RLAB_VEC_K_HMAC,
     RLAB_VEC_K_HKDF,
+    RLAB_VEC_K_STREAM_OPEN, /* decrypt a whole stream through the push reader */
+    RLAB_VEC_K_STREAM_KDF,  /* derived AEAD key and base nonce */
+    RLAB_VEC_K_STREAM_SEAL, /* re-encrypt with the vector's salt */
     RLAB_VEC_K_COUNT
 } rlab_vec_kind;
 

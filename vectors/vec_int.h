@@ -43,6 +43,11 @@ struct rlab_vec_key {
  *   HASH: msg, out = digest.  Monte: seed, out = checkpoint digest.
  *   HMAC: skey, msg, out = MAC (a shorter out is a truncated MAC).
  *   HKDF: skey = IKM, salt, info, prk (may be empty), out = OKM.
+ *   STREAM: skey = input key, info = context, out = the whole ciphertext
+ *     (decompressed), prk = aeadKey and iv = baseNonce (empty when the file
+ *     gives none), tag = msgSha512 and msg_len = msgLength (the message, or
+ *     for PartialPlaintext its valid prefix; msg_len -1 when absent),
+ *     stream_flags the RLAB_VEC_SF_* flags of the case.
  */
 struct rlab_vec_case {
     char id[32];
@@ -55,7 +60,14 @@ struct rlab_vec_case {
     int sign;               /* signature families: a signing check applies */
     struct rlab_buf msg, out, seed, label;
     struct rlab_buf skey, iv, aad, tag, salt, info, prk;
+    long msg_len;
+    unsigned stream_flags;
 };
+
+/* Wycheproof chunked-encryption flags the stream runner acts on. */
+#define RLAB_VEC_SF_PARTIAL 1u        /* PartialPlaintext */
+#define RLAB_VEC_SF_KEY_SIZE 2u       /* InvalidKeySize */
+#define RLAB_VEC_SF_HEADER 4u         /* HeaderFailure */
 
 struct rlab_vec_file {
     const struct rlab_vec_entry *entry;
@@ -94,6 +106,8 @@ int rlab_vec_parse_cavp_sig(struct rlab_vec_file *f, const char *text, size_t le
 int rlab_vec_parse_oaep_label(struct rlab_vec_file *f, const char *text, size_t len);
 int rlab_vec_parse_sym(struct rlab_vec_file *f, const char *text, size_t len);
 int rlab_vec_parse_wycheproof(struct rlab_vec_file *f, const char *text, size_t len);
+/* schema c2sp_chunked_encryption (parse_c2sp.c); zlib-decompresses "ct". */
+int rlab_vec_parse_c2sp(struct rlab_vec_file *f, const char *text, size_t len);
 
 /*
  * The key = value line reader shared by the CAVP-style parsers.  Lines end
@@ -248,5 +262,6 @@ void rlab_vec_run_pkcs1_crypt(struct rlab_vec_ctx *x);
 void rlab_vec_run_aead(struct rlab_vec_ctx *x);
 void rlab_vec_run_hash(struct rlab_vec_ctx *x);
 void rlab_vec_run_mac(struct rlab_vec_ctx *x); /* HMAC and HKDF */
+void rlab_vec_run_stream(struct rlab_vec_ctx *x); /* C2SP chunked encryption */
 
 #endif

@@ -41,6 +41,7 @@ extern const struct rlab_backend rlab_backend_gmp;
 #define RLAB_GMP_BLIND_REFRESH 32u
 
 struct rlab_gmp_blind; /* gmp_rsa.c */
+struct rlab_gmp_r52_key; /* gmp_r52.h */
 
 /*
  * Our key.  Public part always; the private part when base.has_private.
@@ -72,6 +73,7 @@ struct rlab_gmp_key {
     size_t priv_itch;  /* scratch limbs of one private operation */
     size_t pub_itch;   /* scratch limbs of one public operation */
     struct rlab_gmp_blind *blind;
+    struct rlab_gmp_r52_key *r52; /* radix-2^52 engine constants, or NULL */
 };
 
 /* The key behind k, or NULL when k is NULL or not a gmp key. */

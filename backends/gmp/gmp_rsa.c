@@ -33,12 +33,19 @@
 #include "base/ct.h"
 #include "backends/gmp/gmp_internal.h"
 #include "backends/gmp/gmp_pad.h"
+#include "backends/gmp/gmp_r52.h"
 
 #if GMP_NAIL_BITS != 0
 #error "the gmp backend needs a GMP built without nail bits"
 #endif
 
 #define GMP_LIMB_BYTES ((size_t)sizeof(mp_limb_t))
+
+/* Scratch limbs of the radix-2^52 engine for this key (0 without it). */
+static size_t gmp_r52_itch(const struct rlab_gmp_key *k)
+{
+    return k->r52 != NULL ? rlab_gmp_r52_itch(k->r52) : 0;
+}
 
 struct rlab_gmp_blind {
     pthread_mutex_t lock;
@@ -203,21 +210,41 @@ static int gmp_blind_take(const struct rlab_gmp_key *k, mp_limb_t *out, mp_limb_
 
 /* ---- the private operation --------------------------------------------- */
 
-/* s = x^d mod pr, blinded: ((x mod pr) A)^dpr Ai mod pr.  x: nn limbs;
- * s: pn limbs; t: max(nn, 3 pn) limbs. */
-static void gmp_half(const struct rlab_gmp_key *k, const mp_limb_t *x, const mp_limb_t *pr,
-                     mp_size_t pn, mp_bitcnt_t pbits, const mp_limb_t *dpr,
-                     const mp_limb_t *a, const mp_limb_t *ai, mp_limb_t *s, mp_limb_t *t,
-                     mp_limb_t *tp)
+/* b = (x mod pr) A mod pr, the blinded base.  x: nn limbs; b: pn limbs;
+ * t: 3 pn limbs. */
+static void gmp_blind_base(const struct rlab_gmp_key *k, const mp_limb_t *x, const mp_limb_t *pr,
+                           mp_size_t pn, const mp_limb_t *a, mp_limb_t *b, mp_limb_t *t,
+                           mp_limb_t *tp)
 {
     mpn_copyi(t, x, k->nn);
     mpn_sec_div_r(t, k->nn, pr, pn, tp);
     mpn_sec_mul(t + pn, t, pn, a, pn, tp);
     mpn_sec_div_r(t + pn, 2 * pn, pr, pn, tp);
-    mpn_sec_powm(s, t + pn, pn, dpr, pbits, pr, pn, tp);
+    mpn_copyi(b, t + pn, pn);
+}
+
+/* s = s Ai mod pr, in place.  t: 2 pn limbs. */
+static void gmp_unblind(const mp_limb_t *pr, mp_size_t pn, const mp_limb_t *ai, mp_limb_t *s,
+                        mp_limb_t *t, mp_limb_t *tp)
+{
     mpn_sec_mul(t, s, pn, ai, pn, tp);
     mpn_sec_div_r(t, 2 * pn, pr, pn, tp);
     mpn_copyi(s, t, pn);
+}
+
+/* The radix-2^52 kernel this key's private operation runs on with engine
+ * eng, or NULL for mpn_sec_powm (engine MPN, or no kernel for its size). */
+static const struct rlab_gmp_r52_kernel *gmp_kernel(const struct rlab_gmp_key *k,
+                                                    rlab_gmp_engine_id eng)
+{
+    const struct rlab_gmp_r52_kernel *kn = NULL;
+    if (k->r52 == NULL)
+        return NULL;
+    if (eng == RLAB_GMP_ENGINE_IFMA)
+        kn = rlab_gmp_r52_ifma;
+    else if (eng == RLAB_GMP_ENGINE_R52)
+        kn = &rlab_gmp_r52_ref;
+    return kn != NULL && kn->has(k->r52->n) ? kn : NULL;
 }
 
 /* s = sq + q ((sp - sq) qinv mod p): pn + qn limbs, the value below n. */
@@ -258,10 +285,16 @@ int rlab_gmp_rsa_private(const struct rlab_gmp_key *k, const uint8_t *in, uint8_
     mp_limb_t *sq = sp + pn;              /* qn */
     mp_limb_t *s = sq + qn;               /* nn + 1 */
     mp_limb_t *chk = s + nn + 1;          /* nn */
-    mp_limb_t *t = chk + nn;              /* see rlab_gmp_rsa_prepare */
+    mp_limb_t *bb = chk + nn;             /* pn + qn: blinded bases */
+    mp_limb_t *w52 = bb + pn + qn;        /* the engine's scratch */
+    mp_limb_t *t = w52 + gmp_r52_itch(k); /* see rlab_gmp_rsa_prepare */
     mp_limb_t *tp = t + 3 * nn + 3;
 
     int rc = RLAB_OK;
+    rlab_gmp_engine_id eng;
+    rc = rlab_gmp_engine(&eng);
+    if (rc != RLAB_OK)
+        goto done;
     rlab_gmp_from_bytes(x, nn, in, k->k);
     if (!gmp_ct_lt(t, x, k->n, nn)) {
         rc = RLAB_ERR_RANGE;
@@ -271,8 +304,20 @@ int rlab_gmp_rsa_private(const struct rlab_gmp_key *k, const uint8_t *in, uint8_
     rc = gmp_blind_take(k, bl, &ok, t, tp);
     if (rc != RLAB_OK)
         goto done;
-    gmp_half(k, x, k->p, pn, k->pbits, k->dp, bl, bl + pn, sp, t, tp);
-    gmp_half(k, x, k->q, qn, k->qbits, k->dq, bl + 2 * pn, bl + 2 * pn + qn, sq, t, tp);
+    const mp_limb_t *ap = bl, *aip = bl + pn, *aq = bl + 2 * pn, *aiq = aq + qn;
+    mp_limb_t *bp = bb, *bq = bb + pn;
+    gmp_blind_base(k, x, k->p, pn, ap, bp, t, tp);
+    gmp_blind_base(k, x, k->q, qn, aq, bq, t, tp);
+    const struct rlab_gmp_r52_kernel *kn = gmp_kernel(k, eng);
+    if (kn != NULL) {
+        /* both halves at once in radix 2^52 */
+        rlab_gmp_r52_powm2(kn, k->r52, sp, bp, k->dp, pn, sq, bq, k->dq, qn, w52);
+    } else {
+        mpn_sec_powm(sp, bp, pn, k->dp, k->pbits, k->p, pn, tp);
+        mpn_sec_powm(sq, bq, qn, k->dq, k->qbits, k->q, qn, tp);
+    }
+    gmp_unblind(k->p, pn, aip, sp, t, tp);
+    gmp_unblind(k->q, qn, aiq, sq, t, tp);
     gmp_garner(k, sp, sq, s, t, tp);
 
     /* The fault check: s^e must give x back.  A wrong s (a fault in one
@@ -368,8 +413,18 @@ int rlab_gmp_rsa_prepare(struct rlab_gmp_key *k)
     /* x, blinding copies, sp, sq, s, chk, t (3 nn + 3 covers nn, 3 pn, 3 qn,
      * 2 mn + 1), then the mpn_sec_* scratch */
     size_t pn = (size_t)k->pn, qn = (size_t)k->qn;
+    /* the radix-2^52 engine's constants, when the primes are small enough
+     * for it (which kernel runs is decided per operation) */
+    mp_bitcnt_t hb = k->pbits > k->qbits ? k->pbits : k->qbits;
+    if (rlab_gmp_r52_digits(hb) <= RLAB_GMP_R52_MAX_DIGITS) {
+        k->r52 = rlab_gmp_r52_key_new(k->p, k->pn, k->pbits, k->q, k->qn, k->qbits);
+        if (k->r52 == NULL)
+            return RLAB_ERR_NOMEM;
+    }
+    /* x, blinding copies, sp, sq, s, chk, bases, engine, t (3 nn + 3 covers
+     * nn, 3 pn, 3 qn, 2 mn + 1), then the mpn_sec_* scratch */
     k->priv_itch = (size_t)nn + 2 * pn + 2 * qn + pn + qn + (size_t)nn + 1 + (size_t)nn +
-                   3 * (size_t)nn + 3 + gmp_priv_scratch(k);
+                   pn + qn + gmp_r52_itch(k) + 3 * (size_t)nn + 3 + gmp_priv_scratch(k);
 
     struct rlab_gmp_blind *b = calloc(1, sizeof *b);
     if (b == NULL)
@@ -389,6 +444,8 @@ int rlab_gmp_rsa_prepare(struct rlab_gmp_key *k)
 /* see gmp_internal.h */
 void rlab_gmp_rsa_release(struct rlab_gmp_key *k)
 {
+    rlab_gmp_r52_key_free(k->r52);
+    k->r52 = NULL;
     struct rlab_gmp_blind *b = k->blind;
     if (b == NULL)
         return;

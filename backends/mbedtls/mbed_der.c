@@ -90,8 +90,13 @@ static int mbed_check_rsa_priv(unsigned char *p, const unsigned char *end)
     size_t vlen;
     if (mbed_seq_exact(&p, end) != 0)
         return mbed_bad("RSAPrivateKey: not one DER SEQUENCE");
-    if (mbed_int_zero(&p, end) != 0)
+    unsigned char *ver = p;
+    if (mbed_int_zero(&p, end) != 0) {
+        if (mbed_int(&ver, end, &v, &vlen) == 0 && vlen == 1 && v[0] == 1)
+            return mbed_bad("RSAPrivateKey: version 1: multi-prime RSA keys are not "
+                            "supported");
         return mbed_bad("RSAPrivateKey: version is not 0 (two-prime)");
+    }
     for (int i = 0; i < 8; i++)
         if (mbed_int(&p, end, &v, &vlen) != 0)
             return mbed_bad("RSAPrivateKey: bad or missing INTEGER");
@@ -183,6 +188,52 @@ int rlab_mbed_der_check(rlab_keyfmt fmt, const uint8_t *der, size_t len)
     case RLAB_KEYFMT_PKCS8: return mbed_check_pkcs8(p, end);
     case RLAB_KEYFMT_SPKI: return mbed_check_spki(p, end);
     default: return RLAB_ERR_INVALID_ARG;
+    }
+}
+
+/* n and e of the RSA key SEQUENCE at p (after the version when private). */
+static int mbed_ne(unsigned char *p, const unsigned char *end, int is_private,
+                   const uint8_t **n, size_t *nlen, const uint8_t **e, size_t *elen)
+{
+    size_t len;
+    if (mbed_tag(&p, end, &len, MBED_SEQ) != 0)
+        return -1;
+    end = p + len;
+    if (is_private && mbed_int_zero(&p, end) != 0)
+        return -1;
+    return mbed_int(&p, end, n, nlen) == 0 && mbed_int(&p, end, e, elen) == 0 ? 0 : -1;
+}
+
+/* see mbed_internal.h */
+int rlab_mbed_der_public(rlab_keyfmt fmt, const uint8_t *der, size_t len, const uint8_t **n,
+                         size_t *nlen, const uint8_t **e, size_t *elen)
+{
+    unsigned char *p = (unsigned char *)(uintptr_t)der;
+    const unsigned char *end = p + len;
+    size_t l;
+    if (rlab_mbed_der_check(fmt, der, len) != RLAB_OK)
+        return -1;
+    switch (fmt) {
+    case RLAB_KEYFMT_PKCS1_PRIV: return mbed_ne(p, end, 1, n, nlen, e, elen);
+    case RLAB_KEYFMT_PKCS1_PUB: return mbed_ne(p, end, 0, n, nlen, e, elen);
+    case RLAB_KEYFMT_PKCS8:
+        /* SEQUENCE { 0, AlgorithmIdentifier, OCTET STRING { key } } */
+        if (mbed_tag(&p, end, &l, MBED_SEQ) != 0 || mbed_int_zero(&p, end) != 0 ||
+            mbed_tag(&p, end, &l, MBED_SEQ) != 0)
+            return -1;
+        p += l;
+        if (mbed_tag(&p, end, &l, MBEDTLS_ASN1_OCTET_STRING) != 0)
+            return -1;
+        return mbed_ne(p, p + l, 1, n, nlen, e, elen);
+    case RLAB_KEYFMT_SPKI:
+        /* SEQUENCE { AlgorithmIdentifier, BIT STRING { 00, key } } */
+        if (mbed_tag(&p, end, &l, MBED_SEQ) != 0 || mbed_tag(&p, end, &l, MBED_SEQ) != 0)
+            return -1;
+        p += l;
+        if (mbed_tag(&p, end, &l, MBEDTLS_ASN1_BIT_STRING) != 0 || l < 1)
+            return -1;
+        return mbed_ne(p + 1, p + l, 0, n, nlen, e, elen);
+    default: return -1;
     }
 }
 

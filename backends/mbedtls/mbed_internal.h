@@ -134,6 +134,12 @@ void rlab_mbed_key_free(rlab_key *k);
  */
 int rlab_mbed_der_check(rlab_keyfmt fmt, const uint8_t *der, size_t len);
 
+/* n and e (content bytes of their INTEGERs, pointing into der) of a key
+ * that passed rlab_mbed_der_check; 0, or -1 when the shape is not right.
+ * For messages that name what mbedTLS refused in a well-shaped key. */
+int rlab_mbed_der_public(rlab_keyfmt fmt, const uint8_t *der, size_t len, const uint8_t **n,
+                         size_t *nlen, const uint8_t **e, size_t *elen);
+
 /* Wrap an RSAPrivateKey, which must sit at the END of buf[0..size) at
  * buf + size - *len, into a PrivateKeyInfo in place (written backwards in
  * front of it); *len becomes the PrivateKeyInfo length.  RLAB_OK or

@@ -100,6 +100,62 @@ done:
     return rc;
 }
 
+/* Compare the big-endian unsigned a with b (minimal DER contents). */
+static int mbed_cmp(const uint8_t *a, size_t alen, const uint8_t *b, size_t blen)
+{
+    while (alen > 1 && a[0] == 0)
+        a++, alen--;
+    while (blen > 1 && b[0] == 0)
+        b++, blen--;
+    if (alen != blen)
+        return alen < blen ? -1 : 1;
+    return memcmp(a, b, alen);
+}
+
+/*
+ * mbedTLS refused a key whose shape rlab_mbed_der_check accepted, so the
+ * problem is in the numbers; its own message ("only RSA and EC are
+ * supported") would mislead.  Name the public problem when there is one
+ * (mbedtls_rsa_check_pubkey's rules), else say the private values do not
+ * fit.  Public values only are branched on.
+ */
+static int mbed_invalid(rlab_keyfmt fmt, const uint8_t *der, size_t len, int priv, int ret)
+{
+    const char *fn = priv ? "mbedtls_pk_parse_key" : "mbedtls_pk_parse_public_key";
+    const uint8_t *n = NULL, *e = NULL;
+    size_t nlen = 0, elen = 0;
+    static const uint8_t three = 3;
+    const char *why = "the private values do not fit n and e";
+    if (rlab_mbed_der_public(fmt, der, len, &n, &nlen, &e, &elen) != 0) {
+        why = "not a valid RSA key";
+    } else {
+        size_t nbits = 0;
+        for (size_t i = 0; i < nlen; i++)
+            if (n[i] != 0) {
+                nbits = (nlen - i) * 8;
+                for (uint8_t top = n[i]; top < 0x80; top <<= 1)
+                    nbits--;
+                break;
+            }
+        if (nbits == 0)
+            why = "n is 0";
+        else if ((n[nlen - 1] & 1) == 0)
+            why = "n is even";
+        else if (nbits < 128)
+            why = "n has fewer than 128 bits";
+        else if (mbed_cmp(e, elen, &three, 1) < 0)
+            why = "e is below 3";
+        else if ((e[elen - 1] & 1) == 0)
+            why = "e is even";
+        else if (mbed_cmp(e, elen, n, nlen) >= 0)
+            why = "e is not below n";
+        else if (!priv)
+            why = "n or e out of mbedTLS's range";
+    }
+    return rlab_error_set(RLAB_ERR_KEY_INVALID, "mbedtls: invalid RSA key: %s (%s: -0x%04x)",
+                          why, fn, (unsigned)(ret < 0 ? -ret : ret));
+}
+
 /* see backend.h */
 int rlab_mbed_import(rlab_keyfmt fmt, rlab_encoding enc, const uint8_t *in,
                      size_t len, rlab_key **out)
@@ -138,9 +194,7 @@ int rlab_mbed_import(rlab_keyfmt fmt, rlab_encoding enc, const uint8_t *in,
     int ret = priv ? mbedtls_pk_parse_key(&mk->pk, der, der_len, NULL, 0)
                    : mbedtls_pk_parse_public_key(&mk->pk, der, der_len);
     if (ret != 0) {
-        rc = rlab_mbed_fail(RLAB_ERR_KEY_INVALID,
-                            priv ? "mbedtls_pk_parse_key" : "mbedtls_pk_parse_public_key",
-                            ret);
+        rc = mbed_invalid(fmt, der, der_len, priv, ret);
         goto done;
     }
     rc = rlab_mbed_key_finish(mk, priv);

@@ -1,6 +1,9 @@
 /*
  * RSA operations of the mbedTLS 2.28 backend: OAEP, PSS, PKCS#1 v1.5 and the
- * raw primitives.  Contracts in backends/backend.h.
+ * raw primitives.  Contracts in backends/backend.h; the entry points
+ * (backends/ops.h) have checked the key, the hashes (MGF1 equal to the hash:
+ * no RLAB_CAP_*_MGF1), the digest length, the salt, the output capacity and
+ * the exact k-byte inputs before a slot here runs.
  *
  * Every private-key operation gets the backend's CTR_DRBG as f_rng, so
  * mbedtls_rsa_private always blinds (base and exponent); it also checks its
@@ -30,18 +33,10 @@
 
 #include "backends/mbedtls/mbed_internal.h"
 
-/* Hash for OAEP / PSS / v1.5, and its length; the MGF1 hash must match. */
-static int mbed_hash(rlab_hash h, rlab_hash mgf1, mbedtls_md_type_t *md, size_t *hlen)
+/* mbedTLS's name of a hash in `hashes` (ops.c checked it is one). */
+static mbedtls_md_type_t mbed_hash(rlab_hash h)
 {
-    *md = rlab_mbed_md(h);
-    if (*md == MBEDTLS_MD_NONE)
-        return rlab_error_set(RLAB_ERR_UNSUPPORTED, "mbedTLS 2.28 has no %s",
-                              rlab_hash_name(h));
-    if (mgf1 != h)
-        return rlab_error_set(RLAB_ERR_UNSUPPORTED,
-                              "mbedTLS 2.28 uses one hash for the padding and MGF1");
-    *hlen = rlab_hash_len(h);
-    return RLAB_OK;
+    return rlab_mbed_md(h);
 }
 
 /* Is in[0..k) (big-endian) below n?  Public input only. */
@@ -72,45 +67,12 @@ static int mbed_private_fail(const char *what, int ret, const struct mbed_rng *a
     return rlab_mbed_fail(RLAB_ERR_BACKEND, what, ret);
 }
 
-/* Shared checks of the signing slots, after the hash: *klen gets k. */
-static int mbed_sign_args(const rlab_key *k, size_t digest_len, size_t hlen, size_t cap,
-                          size_t *klen)
+/* The part of a decryption output that mbedTLS may write: min(cap, k).
+ * ops.c has made cap at least the longest plaintext and wiped out. */
+static size_t mbed_room(const rlab_key *k, size_t cap)
 {
-    if (digest_len != hlen)
-        return RLAB_ERR_INVALID_ARG;
-    if (!k->has_private)
-        return RLAB_ERR_KEY_NOT_PRIVATE;
-    *klen = rlab_key_size(k);
-    return cap < *klen ? RLAB_ERR_BUFFER_TOO_SMALL : RLAB_OK;
-}
-
-/* Shared checks of the verifying slots, after the hash. */
-static int mbed_verify_args(const rlab_key *k, size_t digest_len, size_t hlen,
-                            size_t sig_len)
-{
-    if (digest_len != hlen)
-        return RLAB_ERR_INVALID_ARG;
-    return sig_len == rlab_key_size(k) ? RLAB_OK : RLAB_ERR_VERIFY;
-}
-
-/* Shared checks of the decrypting slots, whose padding takes pad bytes of
- * the k-byte block: cap must hold the longest plaintext, k - pad (backend.h),
- * whatever the ciphertext.  *room gets the part of out that mbedTLS may
- * write, min(cap, k); from the size check on, out[0..*room) is wiped and a
- * ciphertext that is not k bytes is RLAB_ERR_DECRYPT. */
-static int mbed_decrypt_args(const rlab_key *k, size_t pad, size_t ct_len, uint8_t *out,
-                             size_t cap, size_t *room)
-{
-    if (!k->has_private)
-        return RLAB_ERR_KEY_NOT_PRIVATE;
     size_t klen = rlab_key_size(k);
-    /* A key too short for the padding has no plaintext at all; mbedTLS
-     * then fails the decryption itself. */
-    if (cap < (klen > pad ? klen - pad : 0))
-        return RLAB_ERR_BUFFER_TOO_SMALL;
-    *room = cap < klen ? cap : klen;
-    mbedtls_platform_zeroize(out, *room);
-    return ct_len == klen ? RLAB_OK : RLAB_ERR_DECRYPT;
+    return cap < klen ? cap : klen;
 }
 
 /* End of a public operation (encryption) that wrote k bytes to out: on
@@ -159,22 +121,10 @@ int rlab_mbed_oaep_encrypt(const rlab_key *k, const struct rlab_oaep_params *p,
                            const struct rlab_rng *rng, const uint8_t *msg,
                            size_t msg_len, uint8_t *out, size_t *outlen)
 {
-    size_t cap = *outlen, hlen = 0;
-    mbedtls_md_type_t md;
+    mbedtls_md_type_t md = mbed_hash(p->hash);
+    size_t klen = rlab_key_size(k);
     *outlen = 0;
     struct mbed_key *mk = rlab_mbed_key(k);
-    if (mk == NULL || p == NULL || (p->label_len > 0 && p->label == NULL) ||
-        (msg_len > 0 && msg == NULL))
-        return RLAB_ERR_INVALID_ARG;
-    int rc = mbed_hash(p->hash, p->mgf1_hash, &md, &hlen);
-    if (rc != RLAB_OK)
-        return rc;
-    size_t klen = rlab_key_size(k);
-    if (cap < klen)
-        return RLAB_ERR_BUFFER_TOO_SMALL;
-    if (klen < 2 * hlen + 2 || msg_len > klen - 2 * hlen - 2)
-        return RLAB_ERR_MSG_TOO_LONG;
-
     struct mbed_rng a;
     rlab_mbed_rng_setup(&a, rng, SIZE_MAX);
     mbedtls_rsa_context *rsa = rlab_mbed_lock(mk, MBEDTLS_RSA_PKCS_V21, md);
@@ -193,19 +143,11 @@ int rlab_mbed_oaep_decrypt(const rlab_key *k, const struct rlab_oaep_params *p,
                            const uint8_t *ct, size_t ct_len, uint8_t *out,
                            size_t *outlen)
 {
-    size_t cap = *outlen, hlen = 0, room = 0;
-    mbedtls_md_type_t md;
+    (void)ct_len; /* k bytes: ops.c */
+    mbedtls_md_type_t md = mbed_hash(p->hash);
+    size_t room = mbed_room(k, *outlen);
     *outlen = 0;
     struct mbed_key *mk = rlab_mbed_key(k);
-    if (mk == NULL || p == NULL || (p->label_len > 0 && p->label == NULL) ||
-        ct == NULL)
-        return RLAB_ERR_INVALID_ARG;
-    int rc = mbed_hash(p->hash, p->mgf1_hash, &md, &hlen);
-    if (rc == RLAB_OK)
-        rc = mbed_decrypt_args(k, 2 * hlen + 2, ct_len, out, cap, &room);
-    if (rc != RLAB_OK)
-        return rc;
-
     mbedtls_rsa_context *rsa = rlab_mbed_lock(mk, MBEDTLS_RSA_PKCS_V21, md);
     if (rsa == NULL)
         return RLAB_ERR_DECRYPT;
@@ -227,25 +169,14 @@ int rlab_mbed_pss_sign(const rlab_key *k, const struct rlab_pss_params *p,
                        const struct rlab_rng *rng, const uint8_t *digest,
                        size_t digest_len, uint8_t *sig, size_t *sig_len)
 {
-    size_t cap = *sig_len, hlen = 0, klen = 0;
-    mbedtls_md_type_t md;
-    *sig_len = 0;
-    struct mbed_key *mk = rlab_mbed_key(k);
-    if (mk == NULL || p == NULL || digest == NULL || p->salt_len < 0)
-        return RLAB_ERR_INVALID_ARG; /* RLAB_PSS_SALT_AUTO is for verify */
-    int rc = mbed_hash(p->hash, p->mgf1_hash, &md, &hlen);
-    if (rc == RLAB_OK)
-        rc = mbed_sign_args(k, digest_len, hlen, cap, &klen);
-    if (rc != RLAB_OK)
-        return rc;
     /* RFC 8017 9.1.1: emLen = ceil((modBits - 1) / 8) >= hLen + sLen + 2.
      * mbedTLS 2.28 tests against k instead of emLen, which lets one byte too
-     * many through when modBits = 8m + 1; the standard's bound is kept here. */
-    size_t em_len = (k->bits - 1 + 7) / 8, salt = (size_t)p->salt_len;
-    if (em_len < hlen + 2 || salt > em_len - hlen - 2)
-        return rlab_error_set(RLAB_ERR_MSG_TOO_LONG,
-                              "salt of %zu bytes does not fit a %u-bit key with %s",
-                              salt, k->bits, rlab_hash_name(p->hash));
+     * many through when modBits = 8m + 1; ops.c has kept the standard's
+     * bound, and the salt is explicit. */
+    mbedtls_md_type_t md = mbed_hash(p->hash);
+    size_t klen = rlab_key_size(k), salt = (size_t)p->salt_len;
+    *sig_len = 0;
+    struct mbed_key *mk = rlab_mbed_key(k);
 
     /* The salt is the first f_rng call, of exactly `salt` bytes; blinding in
      * the private operation that follows always draws from the DRBG. */
@@ -255,7 +186,7 @@ int rlab_mbed_pss_sign(const rlab_key *k, const struct rlab_pss_params *p,
     if (rsa == NULL)
         return RLAB_ERR_BACKEND;
     int ret = mbedtls_rsa_rsassa_pss_sign_ext(rsa, rlab_mbed_rng_fn, &a, md,
-                                              (unsigned)hlen, digest, p->salt_len,
+                                              (unsigned)digest_len, digest, p->salt_len,
                                               sig);
     rlab_mbed_unlock(mk);
     return mbed_private_done(ret, "mbedtls_rsa_rsassa_pss_sign_ext", &a, sig, klen, sig_len);
@@ -266,24 +197,16 @@ int rlab_mbed_pss_verify(const rlab_key *k, const struct rlab_pss_params *p,
                          const uint8_t *digest, size_t digest_len,
                          const uint8_t *sig, size_t sig_len)
 {
-    size_t hlen = 0;
-    mbedtls_md_type_t md;
+    (void)sig_len; /* k bytes: ops.c */
+    mbedtls_md_type_t md = mbed_hash(p->hash);
     struct mbed_key *mk = rlab_mbed_key(k);
-    if (mk == NULL || p == NULL || digest == NULL || sig == NULL ||
-        p->salt_len < RLAB_PSS_SALT_AUTO)
-        return RLAB_ERR_INVALID_ARG;
-    int rc = mbed_hash(p->hash, p->mgf1_hash, &md, &hlen);
-    if (rc == RLAB_OK)
-        rc = mbed_verify_args(k, digest_len, hlen, sig_len);
-    if (rc != RLAB_OK)
-        return rc;
     int salt = p->salt_len == RLAB_PSS_SALT_AUTO ? MBEDTLS_RSA_SALT_LEN_ANY : p->salt_len;
 
     mbedtls_rsa_context *rsa = rlab_mbed_lock(mk, MBEDTLS_RSA_PKCS_V21, md);
     if (rsa == NULL)
         return RLAB_ERR_BACKEND;
     int ret = mbedtls_rsa_rsassa_pss_verify_ext(rsa, NULL, NULL, MBEDTLS_RSA_PUBLIC,
-                                                md, (unsigned)hlen, digest, md,
+                                                md, (unsigned)digest_len, digest, md,
                                                 salt, sig);
     rlab_mbed_unlock(mk);
     return ret == 0 ? RLAB_OK : RLAB_ERR_VERIFY;
@@ -291,37 +214,21 @@ int rlab_mbed_pss_verify(const rlab_key *k, const struct rlab_pss_params *p,
 
 /* ---- PKCS#1 v1.5 -------------------------------------------------------- */
 
-/* DigestInfo prefix lengths (RFC 8017 9.2 note 1). */
-static size_t mbed_digestinfo_len(rlab_hash h)
-{
-    return (h == RLAB_HASH_SHA1 ? 15 : 19) + rlab_hash_len(h);
-}
-
 /* see backend.h */
 int rlab_mbed_pkcs1_sign(const rlab_key *k, rlab_hash hash,
                          const uint8_t *digest, size_t digest_len, uint8_t *sig,
                          size_t *sig_len)
 {
-    size_t cap = *sig_len, hlen = 0, klen = 0;
-    mbedtls_md_type_t md;
+    mbedtls_md_type_t md = mbed_hash(hash);
+    size_t klen = rlab_key_size(k);
     *sig_len = 0;
     struct mbed_key *mk = rlab_mbed_key(k);
-    if (mk == NULL || digest == NULL)
-        return RLAB_ERR_INVALID_ARG;
-    int rc = mbed_hash(hash, hash, &md, &hlen);
-    if (rc == RLAB_OK)
-        rc = mbed_sign_args(k, digest_len, hlen, cap, &klen);
-    if (rc != RLAB_OK)
-        return rc;
-    if (klen < mbed_digestinfo_len(hash) + 11)
-        return RLAB_ERR_MSG_TOO_LONG;
-
     mbedtls_rsa_context *rsa = rlab_mbed_lock(mk, MBEDTLS_RSA_PKCS_V15, MBEDTLS_MD_NONE);
     if (rsa == NULL)
         return RLAB_ERR_BACKEND;
     int ret = mbedtls_rsa_rsassa_pkcs1_v15_sign(rsa, rlab_mbed_drbg, NULL,
                                                 MBEDTLS_RSA_PRIVATE, md,
-                                                (unsigned)hlen, digest, sig);
+                                                (unsigned)digest_len, digest, sig);
     rlab_mbed_unlock(mk);
     return mbed_private_done(ret, "mbedtls_rsa_rsassa_pkcs1_v15_sign", NULL, sig, klen,
                              sig_len);
@@ -333,21 +240,14 @@ int rlab_mbed_pkcs1_verify(const rlab_key *k, rlab_hash hash,
                            const uint8_t *digest, size_t digest_len,
                            const uint8_t *sig, size_t sig_len)
 {
-    size_t hlen = 0;
-    mbedtls_md_type_t md;
+    (void)sig_len; /* k bytes: ops.c */
+    mbedtls_md_type_t md = mbed_hash(hash);
     struct mbed_key *mk = rlab_mbed_key(k);
-    if (mk == NULL || digest == NULL || sig == NULL)
-        return RLAB_ERR_INVALID_ARG;
-    int rc = mbed_hash(hash, hash, &md, &hlen);
-    if (rc == RLAB_OK)
-        rc = mbed_verify_args(k, digest_len, hlen, sig_len);
-    if (rc != RLAB_OK)
-        return rc;
     mbedtls_rsa_context *rsa = rlab_mbed_lock(mk, MBEDTLS_RSA_PKCS_V15, MBEDTLS_MD_NONE);
     if (rsa == NULL)
         return RLAB_ERR_BACKEND;
     int ret = mbedtls_rsa_rsassa_pkcs1_v15_verify(rsa, NULL, NULL, MBEDTLS_RSA_PUBLIC,
-                                                  md, (unsigned)hlen, digest, sig);
+                                                  md, (unsigned)digest_len, digest, sig);
     rlab_mbed_unlock(mk);
     return ret == 0 ? RLAB_OK : RLAB_ERR_VERIFY;
 }
@@ -357,17 +257,9 @@ int rlab_mbed_pkcs1_encrypt(const rlab_key *k, const struct rlab_rng *rng,
                             const uint8_t *msg, size_t msg_len, uint8_t *out,
                             size_t *outlen)
 {
-    size_t cap = *outlen;
+    size_t klen = rlab_key_size(k);
     *outlen = 0;
     struct mbed_key *mk = rlab_mbed_key(k);
-    if (mk == NULL || (msg_len > 0 && msg == NULL))
-        return RLAB_ERR_INVALID_ARG;
-    size_t klen = rlab_key_size(k);
-    if (cap < klen)
-        return RLAB_ERR_BUFFER_TOO_SMALL;
-    if (klen < 11 || msg_len > klen - 11)
-        return RLAB_ERR_MSG_TOO_LONG;
-
     /* 2.28 draws the padding one byte per call, redrawing zeros. */
     struct mbed_rng a;
     rlab_mbed_rng_setup(&a, rng, SIZE_MAX);
@@ -388,15 +280,10 @@ int rlab_mbed_pkcs1_encrypt(const rlab_key *k, const struct rlab_rng *rng,
 int rlab_mbed_pkcs1_decrypt(const rlab_key *k, const uint8_t *ct,
                             size_t ct_len, uint8_t *out, size_t *outlen)
 {
-    size_t cap = *outlen, room = 0;
+    (void)ct_len; /* k bytes: ops.c */
+    size_t room = mbed_room(k, *outlen);
     *outlen = 0;
     struct mbed_key *mk = rlab_mbed_key(k);
-    if (mk == NULL || ct == NULL)
-        return RLAB_ERR_INVALID_ARG;
-    int rc = mbed_decrypt_args(k, 11, ct_len, out, cap, &room);
-    if (rc != RLAB_OK)
-        return rc;
-
     mbedtls_rsa_context *rsa = rlab_mbed_lock(mk, MBEDTLS_RSA_PKCS_V15, MBEDTLS_MD_NONE);
     if (rsa == NULL)
         return RLAB_ERR_DECRYPT;
@@ -410,28 +297,21 @@ int rlab_mbed_pkcs1_decrypt(const rlab_key *k, const uint8_t *ct,
 
 /* ---- raw ---------------------------------------------------------------- */
 
-/* Shared checks of the raw slots; *klen gets k. */
-static int mbed_raw_args(struct mbed_key *mk, const uint8_t *in, size_t in_len,
-                         size_t cap, size_t *klen)
+/* The raw slots' input is k bytes (ops.c); mbedTLS answers an input not
+ * below n with a generic bad-input error, which this makes RLAB_ERR_RANGE. */
+static int mbed_raw_in_range(struct mbed_key *mk, const uint8_t *in, size_t in_len)
 {
-    if (mk == NULL || in == NULL)
-        return RLAB_ERR_INVALID_ARG;
-    *klen = rlab_key_size(&mk->base);
-    if (cap < *klen)
-        return RLAB_ERR_BUFFER_TOO_SMALL;
-    if (in_len != *klen || !mbed_below_n(mbedtls_pk_rsa(mk->pk), in, in_len))
-        return RLAB_ERR_RANGE;
-    return RLAB_OK;
+    return mbed_below_n(mbedtls_pk_rsa(mk->pk), in, in_len) ? RLAB_OK : RLAB_ERR_RANGE;
 }
 
 /* see backend.h */
 int rlab_mbed_raw_public(const rlab_key *k, const uint8_t *in, size_t in_len,
                          uint8_t *out, size_t *outlen)
 {
-    size_t cap = *outlen, klen = 0;
+    size_t klen = rlab_key_size(k);
     *outlen = 0;
     struct mbed_key *mk = rlab_mbed_key(k);
-    int rc = mbed_raw_args(mk, in, in_len, cap, &klen);
+    int rc = mbed_raw_in_range(mk, in, in_len);
     if (rc != RLAB_OK)
         return rc;
     mbedtls_rsa_context *rsa = rlab_mbed_lock(mk, MBEDTLS_RSA_PKCS_V15, MBEDTLS_MD_NONE);
@@ -446,12 +326,10 @@ int rlab_mbed_raw_public(const rlab_key *k, const uint8_t *in, size_t in_len,
 int rlab_mbed_raw_private(const rlab_key *k, const uint8_t *in, size_t in_len,
                           uint8_t *out, size_t *outlen)
 {
-    size_t cap = *outlen, klen = 0;
+    size_t klen = rlab_key_size(k);
     *outlen = 0;
     struct mbed_key *mk = rlab_mbed_key(k);
-    if (mk != NULL && !k->has_private)
-        return RLAB_ERR_KEY_NOT_PRIVATE;
-    int rc = mbed_raw_args(mk, in, in_len, cap, &klen);
+    int rc = mbed_raw_in_range(mk, in, in_len);
     if (rc != RLAB_OK)
         return rc;
     mbedtls_rsa_context *rsa = rlab_mbed_lock(mk, MBEDTLS_RSA_PKCS_V15, MBEDTLS_MD_NONE);

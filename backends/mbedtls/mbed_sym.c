@@ -1,7 +1,9 @@
 /*
  * Symmetric slots of the mbedTLS backend: AES-GCM (mbedtls_gcm, 128- and
  * 256-bit keys, any non-empty IV length, tags of 4..16 bytes) and
- * incremental hashes (mbedtls_md).  Contracts in backends/backend.h.
+ * incremental hashes (mbedtls_md).  Contracts in backends/backend.h; the
+ * entry points (backends/ops.h) have checked the key size, the pointers, the
+ * IV (not empty) and the tag length (4..16) before a slot here runs.
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -21,12 +23,10 @@ struct rlab_hash_ctx {
     mbedtls_md_context_t md;
 };
 
-/* see backend.h */
+/* see backend.h; key_len is 16 or 32 (ops.c) */
 int rlab_mbed_aead_new(const uint8_t *key, size_t key_len, rlab_aead_ctx **out)
 {
     *out = NULL;
-    if (key == NULL || (key_len != 16 && key_len != 32))
-        return RLAB_ERR_INVALID_ARG;
     rlab_aead_ctx *c = calloc(1, sizeof *c);
     if (c == NULL)
         return RLAB_ERR_NOMEM;
@@ -50,26 +50,11 @@ void rlab_mbed_aead_free(rlab_aead_ctx *c)
     rlab_free_secret(c, sizeof *c);
 }
 
-static int mbed_gcm_args(const rlab_aead_ctx *c, const uint8_t *iv, size_t iv_len,
-                         const uint8_t *aad, size_t aad_len, const uint8_t *in,
-                         size_t len, const uint8_t *out, const uint8_t *tag,
-                         size_t tag_len)
-{
-    if (c == NULL || iv == NULL || iv_len == 0 || tag == NULL || tag_len < 4 ||
-        tag_len > RLAB_GCM_TAG_MAX || (aad_len > 0 && aad == NULL) ||
-        (len > 0 && (in == NULL || out == NULL)))
-        return RLAB_ERR_INVALID_ARG;
-    return RLAB_OK;
-}
-
 /* see backend.h; in-place (out == in) is allowed for encryption by 2.28 */
 int rlab_mbed_aead_seal(rlab_aead_ctx *c, const uint8_t *iv, size_t iv_len,
                         const uint8_t *aad, size_t aad_len, const uint8_t *in,
                         size_t len, uint8_t *out, uint8_t *tag, size_t tag_len)
 {
-    int rc = mbed_gcm_args(c, iv, iv_len, aad, aad_len, in, len, out, tag, tag_len);
-    if (rc != RLAB_OK)
-        return rc;
     int ret = mbedtls_gcm_crypt_and_tag(&c->gcm, MBEDTLS_GCM_ENCRYPT, len, iv, iv_len,
                                         aad, aad_len, in, out, tag_len, tag);
     if (ret != 0) {
@@ -102,9 +87,6 @@ int rlab_mbed_aead_open(rlab_aead_ctx *c, const uint8_t *iv, size_t iv_len,
                         size_t len, const uint8_t *tag, size_t tag_len,
                         uint8_t *out)
 {
-    int rc = mbed_gcm_args(c, iv, iv_len, aad, aad_len, in, len, out, tag, tag_len);
-    if (rc != RLAB_OK)
-        return rc;
     uint8_t want[16], bounce[1024];
     int ret = mbedtls_gcm_starts(&c->gcm, MBEDTLS_GCM_DECRYPT, iv, iv_len, aad, aad_len);
     if (ret == 0 && len > 0 && mbed_overlap(in, out, len)) {

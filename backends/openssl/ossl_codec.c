@@ -82,38 +82,102 @@ static int ossl_version_zero(const uint8_t *p, size_t avail)
     return avail >= 3 && p[0] == 0x02 && p[1] == 0x01 && p[2] == 0x00;
 }
 
+/* The element at p[0..avail) is an INTEGER in minimal, non-negative form
+ * (OpenSSL reads the RSA numbers as unsigned and would take 02 01 FD as 253);
+ * *adv gets its size.  Public values only: no secret is branched on. */
+static int ossl_uint(const uint8_t *p, size_t avail, size_t *adv)
+{
+    size_t h, b;
+    if (!ossl_tlv(p, avail, &h, &b) || p[0] != 0x02 || b == 0)
+        return 0;
+    const uint8_t *c = p + h;
+    if ((c[0] & 0x80) != 0 || (b > 1 && c[0] == 0 && (c[1] & 0x80) == 0))
+        return 0;
+    *adv = h + b;
+    return 1;
+}
+
+/* The RSA key SEQUENCE at p[0..avail): [version 0,] then n and e, both
+ * minimal and non-negative.  Returns NULL or why not. */
+static const char *ossl_rsa_seq(const uint8_t *p, size_t avail, int is_private)
+{
+    size_t h, b, adv;
+    if (!ossl_tlv(p, avail, &h, &b) || p[0] != 0x30 || h + b != avail)
+        return "the RSA key is not one DER SEQUENCE";
+    const uint8_t *q = p + h, *end = p + h + b;
+    if (is_private) {
+        if (ossl_uint(q, (size_t)(end - q), &adv) && adv == 3 && q[2] == 1)
+            return "multi-prime RSA keys (RSAPrivateKey version 1) are not supported";
+        if (!ossl_version_zero(q, (size_t)(end - q)))
+            return "RSAPrivateKey version is not 0";
+        q += 3;
+    }
+    for (int i = 0; i < 2; i++) {
+        if (!ossl_uint(q, (size_t)(end - q), &adv))
+            return i == 0 ? "n is not a minimal, non-negative DER INTEGER"
+                          : "e is not a minimal, non-negative DER INTEGER";
+        q += adv;
+    }
+    return NULL;
+}
+
+/* AlgorithmIdentifier at p: is its OID rsaEncryption (1.2.840.113549.1.1.1)? */
+static int ossl_alg_is_rsa(const uint8_t *p, size_t avail)
+{
+    static const uint8_t rsa_oid[] = {0x06, 0x09, 0x2a, 0x86, 0x48, 0x86,
+                                      0xf7, 0x0d, 0x01, 0x01, 0x01};
+    size_t h, b;
+    return ossl_tlv(p, avail, &h, &b) && p[0] == 0x30 && b >= sizeof rsa_oid &&
+           memcmp(p + h, rsa_oid, sizeof rsa_oid) == 0;
+}
+
+enum { OSSL_SHAPE_OK = 0, OSSL_SHAPE_BAD, OSSL_SHAPE_OTHER_ALG };
+
 /*
  * One DER SEQUENCE covering in[0..len) exactly whose first two elements
  * have the tags of the format.  This is what tells the four formats apart:
  * OpenSSL's DER decoder reads an RSAPrivateKey when asked for a
- * PrivateKeyInfo and the other way round.
+ * PrivateKeyInfo and the other way round.  Inside, the RSA key must be
+ * version 0 (two primes) with n and e minimal and non-negative.  Returns
+ * OSSL_SHAPE_OK, OSSL_SHAPE_OTHER_ALG (a PrivateKeyInfo or
+ * SubjectPublicKeyInfo of another algorithm) or OSSL_SHAPE_BAD with *why.
  */
-static int ossl_der_exact(const uint8_t *in, size_t len, const struct ossl_fmt *f)
+static int ossl_der_shape(const uint8_t *in, size_t len, const struct ossl_fmt *f,
+                          const char **why)
 {
-    size_t h0, b0, h1, b1;
+    size_t h0, b0, h1, b1, h2, b2, h3, b3;
+    *why = NULL;
     if (!ossl_tlv(in, len, &h0, &b0) || in[0] != 0x30 || h0 + b0 != len ||
         !ossl_tlv(in + h0, b0, &h1, &b1) || in[h0] != f->tags[0])
-        return 0;
+        return OSSL_SHAPE_BAD;
     size_t second = h0 + h1 + b1;
     if (second >= len || in[second] != f->tags[1])
-        return 0;
-    if (!f->is_private)
-        return 1;
-    /* OpenSSL's decoder takes any version; two-prime keys are version 0. */
+        return OSSL_SHAPE_BAD;
+    if (f->tags[1] == 0x02) /* RSAPrivateKey, RSAPublicKey */
+        return (*why = ossl_rsa_seq(in, len, f->is_private)) == NULL ? OSSL_SHAPE_OK
+                                                                     : OSSL_SHAPE_BAD;
+    if (f->tags[0] == 0x30) {
+        /* SubjectPublicKeyInfo: AlgorithmIdentifier, BIT STRING (00, key) */
+        if (!ossl_alg_is_rsa(in + h0, b0))
+            return OSSL_SHAPE_OTHER_ALG;
+        if (!ossl_tlv(in + second, len - second, &h2, &b2) || b2 < 1 ||
+            in[second + h2] != 0x00)
+            return OSSL_SHAPE_BAD;
+        const uint8_t *key = in + second + h2 + 1;
+        return (*why = ossl_rsa_seq(key, b2 - 1, 0)) == NULL ? OSSL_SHAPE_OK : OSSL_SHAPE_BAD;
+    }
+    /* PrivateKeyInfo: version 0, AlgorithmIdentifier, OCTET STRING (key) */
     if (!ossl_version_zero(in + h0, b0))
-        return 0;
-    if (f->tags[1] != 0x30)
-        return 1;
-    /* PKCS#8: the RSAPrivateKey inside the OCTET STRING is version 0 too. */
-    size_t h2, b2, h3, b3, h4, b4;
+        return OSSL_SHAPE_BAD;
+    if (!ossl_alg_is_rsa(in + second, len - second))
+        return OSSL_SHAPE_OTHER_ALG;
     if (!ossl_tlv(in + second, len - second, &h2, &b2))
-        return 0;
+        return OSSL_SHAPE_BAD;
     size_t third = second + h2 + b2;
     if (third >= len || in[third] != 0x04 || !ossl_tlv(in + third, len - third, &h3, &b3))
-        return 0;
-    const uint8_t *inner = in + third + h3;
-    return ossl_tlv(inner, b3, &h4, &b4) && inner[0] == 0x30 &&
-           ossl_version_zero(inner + h4, b4);
+        return OSSL_SHAPE_BAD;
+    return (*why = ossl_rsa_seq(in + third + h3, b3, 1)) == NULL ? OSSL_SHAPE_OK
+                                                                 : OSSL_SHAPE_BAD;
 }
 
 static int ossl_is_space(uint8_t c)
@@ -222,8 +286,9 @@ static int ossl_not_rsa(const struct ossl_fmt *f, const uint8_t *der, size_t len
     ERR_clear_error();
     if (other != NULL) {
         const char *name = EVP_PKEY_get0_type_name(other);
-        rlab_error_set(RLAB_ERR_KEY_FORMAT, "openssl: %s holds a %s key, not an "
-                       "rsaEncryption key", f->asn1, name != NULL ? name : "non-RSA");
+        rlab_error_set(RLAB_ERR_KEY_FORMAT, "openssl: the %s holds a key of type %s, "
+                       "not an RSA (rsaEncryption) key", f->asn1,
+                       name != NULL ? name : "other than RSA");
         EVP_PKEY_free(other);
         return RLAB_ERR_KEY_FORMAT;
     }
@@ -234,7 +299,13 @@ static int ossl_not_rsa(const struct ossl_fmt *f, const uint8_t *der, size_t len
 static int ossl_import_der(const struct ossl_fmt *f, const uint8_t *der, size_t len,
                            rlab_key **out)
 {
-    if (!ossl_der_exact(der, len, f))
+    const char *why;
+    int shape = ossl_der_shape(der, len, f, &why);
+    if (shape == OSSL_SHAPE_OTHER_ALG)
+        return ossl_not_rsa(f, der, len); /* names the key type */
+    if (shape != OSSL_SHAPE_OK && why != NULL)
+        return rlab_error_set(RLAB_ERR_KEY_FORMAT, "openssl: %s: %s", f->asn1, why);
+    if (shape != OSSL_SHAPE_OK)
         return rlab_error_set(RLAB_ERR_KEY_FORMAT,
                               "openssl: input is not exactly one DER %s", f->asn1);
     EVP_PKEY *pk = ossl_decode(f, "RSA", der, len);

@@ -2,14 +2,14 @@
  * OpenSSL backend: RSA encryption (OAEP, PKCS#1 v1.5) and the raw
  * operations, through EVP_PKEY_encrypt / EVP_PKEY_decrypt with OSSL_PARAM.
  *
+ * The entry points (backends/ops.h) have checked the arguments, the key,
+ * the output capacity (from public sizes alone) and the exact k-byte inputs
+ * before a slot here runs.
+ *
  * Decryption: every failure of the ciphertext is RLAB_ERR_DECRYPT with a
  * generic detail, *outlen = 0 and the caller's buffer wiped.  The library's
  * own reason is dropped (ERR_clear_error) so no later call or message can
- * tell which check failed.  Buffer sizes are checked against public values
- * only, before any private operation: a decryption output must have room
- * for the longest plaintext the padding allows for this key (k - 2h - 2 for
- * OAEP, k - 11 for v1.5), so "buffer too small" never depends on the
- * ciphertext.
+ * tell which check failed.
  *
  * OpenSSL's private operation is blinded by default, and its CRT result is
  * checked against the public exponent before release (rsa_ossl_mod_exp).
@@ -25,29 +25,12 @@
 #include "base/ct.h"
 #include "backends/openssl/ossl_internal.h"
 
-/* Shared start of every slot: the key is ours, pointers are usable, and
- * *outlen is 0 from here on whatever happens. */
-static int ossl_begin(const rlab_key *k, const uint8_t *in, size_t in_len,
-                      uint8_t *out, size_t *outlen, size_t *cap, EVP_PKEY **pk)
-{
-    if (outlen == NULL)
-        return RLAB_ERR_INVALID_ARG;
-    *cap = *outlen;
-    *outlen = 0;
-    *pk = rlab_ossl_pkey(k);
-    if (*pk == NULL || (in == NULL && in_len > 0) || (out == NULL && *cap > 0))
-        return RLAB_ERR_INVALID_ARG;
-    return RLAB_OK;
-}
-
 /* Parameters and cache tag for OAEP (a label is never cached). */
-static int ossl_oaep_params(const struct rlab_oaep_params *p, OSSL_PARAM params[5],
-                            uint32_t *tag)
+static void ossl_oaep_params(const struct rlab_oaep_params *p, OSSL_PARAM params[5],
+                             uint32_t *tag)
 {
-    const char *md = p != NULL ? rlab_ossl_md_name(p->hash) : NULL;
-    const char *mgf = p != NULL ? rlab_ossl_md_name(p->mgf1_hash) : NULL;
-    if (md == NULL || mgf == NULL || (p->label == NULL && p->label_len > 0))
-        return RLAB_ERR_INVALID_ARG;
+    const char *md = rlab_ossl_md_name(p->hash);
+    const char *mgf = rlab_ossl_md_name(p->mgf1_hash);
     size_t i = 0;
     params[i++] = OSSL_PARAM_construct_utf8_string(OSSL_ASYM_CIPHER_PARAM_PAD_MODE,
                                                    (char *)OSSL_PKEY_RSA_PAD_MODE_OAEP, 0);
@@ -62,7 +45,6 @@ static int ossl_oaep_params(const struct rlab_oaep_params *p, OSSL_PARAM params[
     params[i] = OSSL_PARAM_construct_end();
     *tag = p->label_len > 0 ? OSSL_TAG_NONE
                             : (uint32_t)p->hash | (uint32_t)p->mgf1_hash << 8;
-    return RLAB_OK;
 }
 
 static void ossl_pad_params(const char *mode, OSSL_PARAM params[2])
@@ -74,7 +56,7 @@ static void ossl_pad_params(const char *mode, OSSL_PARAM params[2])
 
 /* ---- public-key operations -------------------------------------------- */
 
-/* Encrypt under params; the caller checked sizes.  out gets k bytes. */
+/* Encrypt under params; ops.c checked sizes.  out gets k bytes. */
 static int ossl_encrypt(const rlab_key *key, enum ossl_slot slot, uint32_t tag,
                         const OSSL_PARAM *params, const uint8_t *in, size_t in_len,
                         uint8_t *out, size_t k, size_t *outlen)
@@ -95,26 +77,13 @@ int rlab_ossl_oaep_encrypt(const rlab_key *k, const struct rlab_oaep_params *p,
                            const struct rlab_rng *rng, const uint8_t *msg,
                            size_t msg_len, uint8_t *out, size_t *outlen)
 {
-    size_t cap;
-    EVP_PKEY *pk;
+    (void)rng; /* NULL: no RLAB_CAP_RNG_REPLAY, so ops.c refused a caller's */
     OSSL_PARAM params[5];
     uint32_t tag;
-    int rc = ossl_begin(k, msg, msg_len, out, outlen, &cap, &pk);
-    if (rc == RLAB_OK)
-        rc = ossl_oaep_params(p, params, &tag);
-    if (rc != RLAB_OK)
-        return rc;
-    if (rng != NULL)
-        return rlab_error_set(RLAB_ERR_UNSUPPORTED,
-                              "openssl: EVP cannot take OAEP seeds from the caller");
-    size_t kb = rlab_key_size(k), h = rlab_hash_len(p->hash);
-    if (cap < kb)
-        return RLAB_ERR_BUFFER_TOO_SMALL;
-    if (kb < 2 * h + 2 || msg_len > kb - 2 * h - 2)
-        return rlab_error_set(RLAB_ERR_MSG_TOO_LONG,
-                              "openssl: OAEP with %s carries at most %zu bytes here",
-                              rlab_hash_name(p->hash), kb < 2 * h + 2 ? 0 : kb - 2 * h - 2);
-    return ossl_encrypt(k, OSSL_SLOT_ENC_OAEP, tag, params, msg, msg_len, out, kb, outlen);
+    *outlen = 0;
+    ossl_oaep_params(p, params, &tag);
+    return ossl_encrypt(k, OSSL_SLOT_ENC_OAEP, tag, params, msg, msg_len, out,
+                        rlab_key_size(k), outlen);
 }
 
 /* see backend.h */
@@ -122,23 +91,12 @@ int rlab_ossl_pkcs1_encrypt(const rlab_key *k, const struct rlab_rng *rng,
                             const uint8_t *msg, size_t msg_len, uint8_t *out,
                             size_t *outlen)
 {
-    size_t cap;
-    EVP_PKEY *pk;
+    (void)rng; /* NULL: see rlab_ossl_oaep_encrypt */
     OSSL_PARAM params[2];
-    int rc = ossl_begin(k, msg, msg_len, out, outlen, &cap, &pk);
-    if (rc != RLAB_OK)
-        return rc;
-    if (rng != NULL)
-        return rlab_error_set(RLAB_ERR_UNSUPPORTED,
-                              "openssl: EVP cannot take v1.5 padding bytes from the caller");
-    size_t kb = rlab_key_size(k);
-    if (cap < kb)
-        return RLAB_ERR_BUFFER_TOO_SMALL;
-    if (kb < 11 || msg_len > kb - 11)
-        return rlab_error_set(RLAB_ERR_MSG_TOO_LONG,
-                              "openssl: v1.5 carries at most k - 11 bytes");
+    *outlen = 0;
     ossl_pad_params(OSSL_PKEY_RSA_PAD_MODE_PKCSV15, params);
-    return ossl_encrypt(k, OSSL_SLOT_ENC_V15, 0, params, msg, msg_len, out, kb, outlen);
+    return ossl_encrypt(k, OSSL_SLOT_ENC_V15, 0, params, msg, msg_len, out,
+                        rlab_key_size(k), outlen);
 }
 
 /* ---- decryption -------------------------------------------------------- */
@@ -168,10 +126,8 @@ static int ossl_decrypt(const rlab_key *key, enum ossl_slot slot, uint32_t tag,
         free(scratch);
         return rlab_ossl_fail(RLAB_ERR_BACKEND, "EVP_PKEY_decrypt_init_ex");
     }
-    int ok;
-    /* An RSA ciphertext is exactly k bytes (RFC 8017 7.1.2 step 1). */
-    ok = ct_len == kb && EVP_PKEY_decrypt(ctx, scratch, &olen, ct, ct_len) == 1 &&
-         olen <= cap;
+    /* ct is exactly k bytes (RFC 8017 7.1.2 step 1), checked by ops.c. */
+    int ok = EVP_PKEY_decrypt(ctx, scratch, &olen, ct, ct_len) == 1 && olen <= cap;
     EVP_PKEY_CTX_free(ctx);
     if (ok) {
         memcpy(out, scratch, olen);
@@ -188,24 +144,11 @@ int rlab_ossl_oaep_decrypt(const rlab_key *k, const struct rlab_oaep_params *p,
                            const uint8_t *ct, size_t ct_len, uint8_t *out,
                            size_t *outlen)
 {
-    size_t cap;
-    EVP_PKEY *pk;
     OSSL_PARAM params[5];
     uint32_t tag;
-    int rc = ossl_begin(k, ct, ct_len, out, outlen, &cap, &pk);
-    if (rc == RLAB_OK)
-        rc = ossl_oaep_params(p, params, &tag);
-    if (rc != RLAB_OK)
-        return rc;
-    if (!k->has_private)
-        return RLAB_ERR_KEY_NOT_PRIVATE;
-    size_t kb = rlab_key_size(k), h = rlab_hash_len(p->hash);
-    if (kb < 2 * h + 2)
-        return rlab_error_set(RLAB_ERR_INVALID_ARG,
-                              "openssl: key too small for OAEP with %s",
-                              rlab_hash_name(p->hash));
-    if (cap < kb - 2 * h - 2)
-        return RLAB_ERR_BUFFER_TOO_SMALL;
+    size_t cap = *outlen;
+    *outlen = 0;
+    ossl_oaep_params(p, params, &tag);
     return ossl_decrypt(k, OSSL_SLOT_DEC_OAEP, tag, params, ct, ct_len, out, cap, outlen);
 }
 
@@ -213,19 +156,9 @@ int rlab_ossl_oaep_decrypt(const rlab_key *k, const struct rlab_oaep_params *p,
 int rlab_ossl_pkcs1_decrypt(const rlab_key *k, const uint8_t *ct, size_t ct_len,
                             uint8_t *out, size_t *outlen)
 {
-    size_t cap;
-    EVP_PKEY *pk;
     OSSL_PARAM params[2];
-    int rc = ossl_begin(k, ct, ct_len, out, outlen, &cap, &pk);
-    if (rc != RLAB_OK)
-        return rc;
-    if (!k->has_private)
-        return RLAB_ERR_KEY_NOT_PRIVATE;
-    size_t kb = rlab_key_size(k);
-    if (kb < 11)
-        return RLAB_ERR_INVALID_ARG;
-    if (cap < kb - 11)
-        return RLAB_ERR_BUFFER_TOO_SMALL;
+    size_t cap = *outlen;
+    *outlen = 0;
     ossl_pad_params(OSSL_PKEY_RSA_PAD_MODE_PKCSV15, params);
     return ossl_decrypt(k, OSSL_SLOT_DEC_V15, 0, params, ct, ct_len, out, cap, outlen);
 }
@@ -250,19 +183,11 @@ static int ossl_raw_failure(EVP_PKEY *pk, const uint8_t *in, size_t in_len,
 static int ossl_raw(const rlab_key *k, int private_op, const uint8_t *in,
                     size_t in_len, uint8_t *out, size_t *outlen)
 {
-    size_t cap;
-    EVP_PKEY *pk;
+    /* in is k bytes and out has room for k (ops.c). */
+    EVP_PKEY *pk = rlab_ossl_pkey(k);
     OSSL_PARAM params[2];
-    int rc = ossl_begin(k, in, in_len, out, outlen, &cap, &pk);
-    if (rc != RLAB_OK)
-        return rc;
-    if (private_op && !k->has_private)
-        return RLAB_ERR_KEY_NOT_PRIVATE;
-    size_t kb = rlab_key_size(k);
-    if (cap < kb)
-        return RLAB_ERR_BUFFER_TOO_SMALL;
-    if (in_len != kb)
-        return rlab_error_set(RLAB_ERR_RANGE, "openssl: raw input must be %zu bytes", kb);
+    size_t cap = *outlen, kb = rlab_key_size(k);
+    *outlen = 0;
     ossl_pad_params(OSSL_PKEY_RSA_PAD_MODE_NONE, params);
     size_t olen = kb;
     EVP_PKEY_CTX *ctx =

@@ -3,11 +3,11 @@
  * through EVP_PKEY_sign / EVP_PKEY_verify with the signature digest set as
  * an OSSL_PARAM (so v1.5 wraps the digest in its DigestInfo).
  *
+ * The entry points (backends/ops.h) have checked the key, the digest
+ * length, the explicit salt, the output capacity, the signature length and
+ * whether the salt or DigestInfo fits the key before a slot here runs.
  * Verification answers RLAB_OK or RLAB_ERR_VERIFY for anything wrong with
- * the signature (length, padding, salt length, key); only a bad argument
- * (foreign key, unknown hash, digest of the wrong length) is
- * RLAB_ERR_INVALID_ARG; a salt too long for the key is RLAB_ERR_MSG_TOO_LONG
- * when signing, as on every backend.
+ * the signature (padding, salt length, key).
  */
 #include <string.h>
 
@@ -32,19 +32,12 @@ static uint32_t ossl_sig_tag(const struct ossl_sig_req *r)
     return (uint32_t)r->hash | (uint32_t)r->mgf1 << 8 | (uint32_t)(r->salt + 2) << 16;
 }
 
-/* Checks shared by all four slots; fills r->params for `mode`. */
-static int ossl_sig_setup(struct ossl_sig_req *r, const rlab_key *k,
-                          const char *mode, rlab_hash hash, rlab_hash mgf1,
-                          const uint8_t *digest, size_t digest_len)
+/* The request of all four slots: fills r->params for `mode`. */
+static void ossl_sig_setup(struct ossl_sig_req *r, const rlab_key *k,
+                           const char *mode, rlab_hash hash, rlab_hash mgf1)
 {
     r->pk = rlab_ossl_pkey(k);
     const char *md = rlab_ossl_md_name(hash);
-    if (r->pk == NULL || md == NULL || digest == NULL)
-        return RLAB_ERR_INVALID_ARG;
-    if (digest_len != rlab_hash_len(hash))
-        return rlab_error_set(RLAB_ERR_INVALID_ARG,
-                              "openssl: a %s digest is %zu bytes, got %zu",
-                              rlab_hash_name(hash), rlab_hash_len(hash), digest_len);
     r->pss = strcmp(mode, OSSL_PKEY_RSA_PAD_MODE_PSS) == 0;
     r->hash = hash;
     r->mgf1 = r->pss ? mgf1 : hash;
@@ -56,27 +49,21 @@ static int ossl_sig_setup(struct ossl_sig_req *r, const rlab_key *k,
                                                       (char *)md, 0);
     if (r->pss) {
         const char *mgf = rlab_ossl_md_name(mgf1);
-        if (mgf == NULL)
-            return RLAB_ERR_INVALID_ARG;
         r->params[i++] = OSSL_PARAM_construct_utf8_string(
             OSSL_SIGNATURE_PARAM_MGF1_DIGEST, (char *)mgf, 0);
         r->params[i++] = OSSL_PARAM_construct_int(OSSL_SIGNATURE_PARAM_PSS_SALTLEN,
                                                   &r->salt);
     }
     r->params[i] = OSSL_PARAM_construct_end();
-    return RLAB_OK;
 }
 
+/* sig has room for k bytes (ops.c); *sig_len is the capacity on entry. */
 static int ossl_sign(struct ossl_sig_req *r, const rlab_key *k,
                      const uint8_t *digest, size_t digest_len, uint8_t *sig,
-                     size_t cap, size_t *sig_len)
+                     size_t *sig_len)
 {
-    if (!k->has_private)
-        return RLAB_ERR_KEY_NOT_PRIVATE;
-    size_t kb = rlab_key_size(k);
-    if (sig == NULL || cap < kb)
-        return RLAB_ERR_BUFFER_TOO_SMALL;
-    size_t olen = cap;
+    size_t kb = rlab_key_size(k), cap = *sig_len, olen = cap;
+    *sig_len = 0;
     EVP_PKEY_CTX *ctx = rlab_ossl_ctx(
         k, r->pss ? OSSL_SLOT_SIGN_PSS : OSSL_SLOT_SIGN_V15, ossl_sig_tag(r), r->params);
     int ok = ctx != NULL && EVP_PKEY_sign(ctx, sig, &olen, digest, digest_len) == 1 &&
@@ -94,10 +81,8 @@ static int ossl_verify(struct ossl_sig_req *r, const rlab_key *k,
                        const uint8_t *digest, size_t digest_len,
                        const uint8_t *sig, size_t sig_len)
 {
-    /* A signature is exactly k bytes (RFC 8017 8.1.2 / 8.2.2 step 1);
-     * OpenSSL alone would accept a shorter integer. */
-    if (sig == NULL || sig_len != rlab_key_size(k))
-        return rlab_ossl_quiet(RLAB_ERR_VERIFY, "openssl: signature is not k bytes");
+    /* sig is exactly k bytes (RFC 8017 8.1.2 / 8.2.2 step 1), checked by
+     * ops.c: OpenSSL alone would accept a shorter integer. */
     EVP_PKEY_CTX *ctx = rlab_ossl_ctx(
         k, r->pss ? OSSL_SLOT_VERIFY_PSS : OSSL_SLOT_VERIFY_V15, ossl_sig_tag(r), r->params);
     if (ctx == NULL) {
@@ -112,7 +97,7 @@ static int ossl_verify(struct ossl_sig_req *r, const rlab_key *k,
 
 /* ---- PSS --------------------------------------------------------------- */
 
-/* The salt must fit: emLen >= hLen + sLen + 2, emLen = ceil((bits - 1) / 8). */
+/* Can the salt fit: emLen >= hLen + sLen + 2, emLen = ceil((bits - 1) / 8)? */
 static int ossl_pss_fits(const rlab_key *k, rlab_hash h, int salt)
 {
     size_t em = ((size_t)k->bits - 1 + 7) / 8;
@@ -124,29 +109,11 @@ int rlab_ossl_pss_sign(const rlab_key *k, const struct rlab_pss_params *p,
                        const struct rlab_rng *rng, const uint8_t *digest,
                        size_t digest_len, uint8_t *sig, size_t *sig_len)
 {
-    if (sig_len == NULL)
-        return RLAB_ERR_INVALID_ARG;
-    size_t cap = *sig_len;
-    *sig_len = 0;
+    (void)rng; /* NULL: no RLAB_CAP_RNG_REPLAY, so ops.c refused a caller's */
     struct ossl_sig_req r;
-    if (p == NULL)
-        return RLAB_ERR_INVALID_ARG;
-    int rc = ossl_sig_setup(&r, k, OSSL_PKEY_RSA_PAD_MODE_PSS, p->hash, p->mgf1_hash,
-                            digest, digest_len);
-    if (rc != RLAB_OK)
-        return rc;
-    if (rng != NULL)
-        return rlab_error_set(RLAB_ERR_UNSUPPORTED,
-                              "openssl: EVP cannot take PSS salts from the caller");
-    if (p->salt_len < 0)
-        return rlab_error_set(RLAB_ERR_INVALID_ARG,
-                              "openssl: signing needs an explicit salt length");
-    if (!ossl_pss_fits(k, p->hash, p->salt_len))
-        return rlab_error_set(RLAB_ERR_MSG_TOO_LONG,
-                              "openssl: salt of %d bytes too long for a %u-bit key with %s",
-                              p->salt_len, k->bits, rlab_hash_name(p->hash));
-    r.salt = p->salt_len;
-    return ossl_sign(&r, k, digest, digest_len, sig, cap, sig_len);
+    ossl_sig_setup(&r, k, OSSL_PKEY_RSA_PAD_MODE_PSS, p->hash, p->mgf1_hash);
+    r.salt = p->salt_len; /* explicit and fitting the key (ops.c) */
+    return ossl_sign(&r, k, digest, digest_len, sig, sig_len);
 }
 
 /* see backend.h */
@@ -155,12 +122,7 @@ int rlab_ossl_pss_verify(const rlab_key *k, const struct rlab_pss_params *p,
                          const uint8_t *sig, size_t sig_len)
 {
     struct ossl_sig_req r;
-    if (p == NULL || p->salt_len < RLAB_PSS_SALT_AUTO)
-        return RLAB_ERR_INVALID_ARG;
-    int rc = ossl_sig_setup(&r, k, OSSL_PKEY_RSA_PAD_MODE_PSS, p->hash, p->mgf1_hash,
-                            digest, digest_len);
-    if (rc != RLAB_OK)
-        return rc;
+    ossl_sig_setup(&r, k, OSSL_PKEY_RSA_PAD_MODE_PSS, p->hash, p->mgf1_hash);
     /* An explicit length is enforced by OpenSSL (the recovered salt must be
      * exactly that long); AUTO recovers it from the padding. */
     r.salt = p->salt_len == RLAB_PSS_SALT_AUTO ? RSA_PSS_SALTLEN_AUTO : p->salt_len;
@@ -177,23 +139,9 @@ int rlab_ossl_pkcs1_sign(const rlab_key *k, rlab_hash hash,
                          const uint8_t *digest, size_t digest_len, uint8_t *sig,
                          size_t *sig_len)
 {
-    if (sig_len == NULL)
-        return RLAB_ERR_INVALID_ARG;
-    size_t cap = *sig_len;
-    *sig_len = 0;
     struct ossl_sig_req r;
-    int rc = ossl_sig_setup(&r, k, OSSL_PKEY_RSA_PAD_MODE_PKCSV15, hash, hash,
-                            digest, digest_len);
-    if (rc != RLAB_OK)
-        return rc;
-    /* DigestInfo is 15 (SHA-1) or 19 (SHA-2) bytes plus the digest, and
-     * needs 11 bytes of padding around it. */
-    size_t t = (hash == RLAB_HASH_SHA1 ? 15 : 19) + digest_len;
-    if (rlab_key_size(k) < t + 11)
-        return rlab_error_set(RLAB_ERR_MSG_TOO_LONG,
-                              "openssl: a %u-bit key is too small for %s DigestInfo",
-                              k->bits, rlab_hash_name(hash));
-    return ossl_sign(&r, k, digest, digest_len, sig, cap, sig_len);
+    ossl_sig_setup(&r, k, OSSL_PKEY_RSA_PAD_MODE_PKCSV15, hash, hash);
+    return ossl_sign(&r, k, digest, digest_len, sig, sig_len);
 }
 
 /* see backend.h */
@@ -202,9 +150,6 @@ int rlab_ossl_pkcs1_verify(const rlab_key *k, rlab_hash hash,
                            const uint8_t *sig, size_t sig_len)
 {
     struct ossl_sig_req r;
-    int rc = ossl_sig_setup(&r, k, OSSL_PKEY_RSA_PAD_MODE_PKCSV15, hash, hash,
-                            digest, digest_len);
-    if (rc != RLAB_OK)
-        return rc;
+    ossl_sig_setup(&r, k, OSSL_PKEY_RSA_PAD_MODE_PKCSV15, hash, hash);
     return ossl_verify(&r, k, digest, digest_len, sig, sig_len);
 }

@@ -6,6 +6,10 @@
  * once at aead_new; each seal/open only sets the IV length and the IV, so no
  * copy of the raw key is kept anywhere but inside OpenSSL (which cleanses it
  * in EVP_CIPHER_CTX_free).  A context is not safe for concurrent use.
+ *
+ * The entry points (backends/ops.h) have checked the key size, the
+ * pointers, the tag length (4..16) and, through ossl_limit() in openssl.c,
+ * the IV length (1..RLAB_OSSL_GCM_IV_MAX) before a slot here runs.
  */
 #include <limits.h>
 #include <stdlib.h>
@@ -23,15 +27,10 @@ struct rlab_aead_ctx {
 /* EVP lengths are int: feed large inputs in pieces. */
 #define OSSL_PIECE ((size_t)1 << 30)
 
-/* see backend.h */
+/* see backend.h; key_len is 16 or 32 (ops.c) */
 int rlab_ossl_aead_new(const uint8_t *key, size_t key_len, rlab_aead_ctx **out)
 {
-    if (out == NULL)
-        return RLAB_ERR_INVALID_ARG;
     *out = NULL;
-    if (key == NULL || (key_len != 16 && key_len != 32))
-        return rlab_error_set(RLAB_ERR_INVALID_ARG,
-                              "openssl: AES-GCM key must be 16 or 32 bytes");
     struct rlab_aead_ctx *c = calloc(1, sizeof *c);
     if (c == NULL)
         return RLAB_ERR_NOMEM;
@@ -56,24 +55,6 @@ void rlab_ossl_aead_free(rlab_aead_ctx *c)
         return;
     EVP_CIPHER_CTX_free(c->ctx); /* cleanses the key schedule */
     free(c);
-}
-
-static int ossl_gcm_args(const rlab_aead_ctx *c, const uint8_t *iv, size_t iv_len,
-                         const uint8_t *aad, size_t aad_len, const uint8_t *in,
-                         size_t len, const void *out, const void *tag, size_t tag_len)
-{
-    if (c == NULL || iv == NULL || tag == NULL || (aad == NULL && aad_len > 0) ||
-        ((in == NULL || out == NULL) && len > 0))
-        return RLAB_ERR_INVALID_ARG;
-    if (tag_len < 4 || tag_len > RLAB_GCM_TAG_MAX)
-        return rlab_error_set(RLAB_ERR_INVALID_ARG, "openssl: GCM tag must be 4..16 bytes");
-    if (iv_len == 0)
-        return rlab_error_set(RLAB_ERR_INVALID_ARG, "openssl: GCM IV is empty");
-    if (iv_len > RLAB_OSSL_GCM_IV_MAX)
-        return rlab_error_set(RLAB_ERR_UNSUPPORTED,
-                              "openssl: OpenSSL 3 takes GCM IVs of at most %d bytes",
-                              RLAB_OSSL_GCM_IV_MAX);
-    return RLAB_OK;
 }
 
 /* Start one message (IV length, IV, direction), then feed AAD and data. */
@@ -106,9 +87,6 @@ int rlab_ossl_aead_seal(rlab_aead_ctx *c, const uint8_t *iv, size_t iv_len,
                         const uint8_t *aad, size_t aad_len, const uint8_t *in,
                         size_t len, uint8_t *out, uint8_t *tag, size_t tag_len)
 {
-    int rc = ossl_gcm_args(c, iv, iv_len, aad, aad_len, in, len, out, tag, tag_len);
-    if (rc != RLAB_OK)
-        return rc;
     uint8_t fin[16];
     int n = 0;
     OSSL_PARAM p[2] = {OSSL_PARAM_construct_octet_string(OSSL_CIPHER_PARAM_AEAD_TAG,
@@ -129,9 +107,6 @@ int rlab_ossl_aead_open(rlab_aead_ctx *c, const uint8_t *iv, size_t iv_len,
                         size_t len, const uint8_t *tag, size_t tag_len,
                         uint8_t *out)
 {
-    int rc = ossl_gcm_args(c, iv, iv_len, aad, aad_len, in, len, out, tag, tag_len);
-    if (rc != RLAB_OK)
-        return rc;
     uint8_t fin[16];
     int n = 0;
     OSSL_PARAM p[2] = {OSSL_PARAM_construct_octet_string(OSSL_CIPHER_PARAM_AEAD_TAG,

@@ -1,0 +1,45 @@
+/* see tkey.h */
+#include "core/tkey.h"
+
+#include <stdlib.h>
+#include <time.h>
+
+#include "backends/ops.h"
+
+uint64_t rlab_now_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
+}
+
+int rlab_tkey_new(const struct rlab_backend *be, unsigned bits, struct rlab_tkey **out)
+{
+    *out = NULL;
+    struct rlab_tkey *t = calloc(1, sizeof *t);
+    if (t == NULL)
+        return RLAB_ERR_NOMEM;
+    int rc = rlab_keygen(be, bits ? bits : RLAB_TKEY_BITS, 65537, NULL, &t->key);
+    if (rc != RLAB_OK) {
+        free(t);
+        return rc;
+    }
+    t->refs = 1;
+    t->made_ms = rlab_now_ms();
+    *out = t;
+    return RLAB_OK;
+}
+
+struct rlab_tkey *rlab_tkey_get(struct rlab_tkey *t)
+{
+    t->refs++;
+    return t;
+}
+
+void rlab_tkey_put(struct rlab_tkey *t)
+{
+    if (t == NULL || --t->refs > 0)
+        return;
+    rlab_key_free(t->key); /* the backend's free wipes */
+    free(t);
+}
