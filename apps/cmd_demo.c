@@ -301,7 +301,7 @@ static int chat_line(struct rlab_client *from, struct rlab_client *to, struct li
     while (rc == RLAB_OK && box->n == before && rlab_app_now() < until) {
         int w = rlab_client_wait(to, -1, 50);
         if (w < 0)
-            rc = w;
+            rc = -w;
         (void)rlab_client_wait(from, -1, 0);
     }
     if (rc == RLAB_OK && (box->n == before || strcmp(box->text, text) != 0))

@@ -81,7 +81,7 @@ static int ended(struct rlab_client *cl)
 int rlab_client_wait(struct rlab_client *cl, int extra_fd, int timeout_ms)
 {
     if (rlab_sess_done(cl->sess))
-        return ended(cl);
+        return -ended(cl);
     struct pollfd pf[2] = {{rlab_sess_fd(cl->sess), rlab_sess_events(cl->sess), 0},
                            {extra_fd, POLLIN, 0}};
     uint64_t now = rlab_now_ms(), d = rlab_sess_deadline(cl->sess);
@@ -90,12 +90,12 @@ int rlab_client_wait(struct rlab_client *cl, int extra_fd, int timeout_ms)
         wait = d > now ? (int)(d - now) : 0;
     int n = poll(pf, extra_fd >= 0 ? 2 : 1, wait);
     if (n < 0 && errno != EINTR)
-        return rlab_error_set(RLAB_ERR_IO, "poll: %s", strerror(errno));
+        return -rlab_error_set(RLAB_ERR_IO, "poll: %s", strerror(errno));
     if (n > 0 && pf[0].revents)
         rlab_sess_io(cl->sess, pf[0].revents);
     rlab_sess_tick(cl->sess, rlab_now_ms());
     if (rlab_sess_done(cl->sess))
-        return ended(cl);
+        return -ended(cl);
     return n > 0 && extra_fd >= 0 && pf[1].revents ? 1 : 0;
 }
 
@@ -122,7 +122,8 @@ int rlab_client_connect(const struct rlab_client_config *cfg, struct rlab_client
         struct rlab_sess_config sc = {
             .role = RLAB_HS_CLIENT, .be = cfg->be, .identity = cfg->identity,
             .transient = cl->tkey, .pin = cfg->pin, .pin_len = cfg->pin_len,
-            .hs_timeout_ms = cfg->hs_timeout_ms,
+            .hs_timeout_ms = cfg->hs_timeout_ms, .tamper = cfg->tamper,
+            .tamper_ctx = cfg->tamper_ctx,
         };
         struct rlab_sess_handlers h = {cl, NULL, h_begin, h_data, h_end, h_abort};
         rc = rlab_sess_new(fd, &sc, &h, &cl->sess);
@@ -134,7 +135,7 @@ int rlab_client_connect(const struct rlab_client_config *cfg, struct rlab_client
     while (rc == RLAB_OK && !rlab_sess_ready(cl->sess)) {
         int w = rlab_client_wait(cl, -1, 200);
         if (w < 0)
-            rc = w;
+            rc = -w;
     }
     if (rc != RLAB_OK) {
         rlab_client_free(cl);
@@ -159,7 +160,7 @@ static int drain(struct rlab_client *cl, size_t level)
     while (rlab_sess_pending(cl->sess) > level) {
         int w = rlab_client_wait(cl, -1, 200);
         if (w < 0)
-            return w;
+            return -w;
     }
     return RLAB_OK;
 }

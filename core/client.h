@@ -20,6 +20,8 @@ struct rlab_client_config {
     unsigned port;
     struct rlab_tkey *transient;         /* NULL: made at connect (2048 bits) */
     unsigned hs_timeout_ms;              /* 0: 10 s */
+    void (*tamper)(void *ctx, int field, uint8_t *p, size_t len); /* tests only */
+    void *tamper_ctx;
     void *ctx;
     void (*chat)(void *ctx, const char *from, const uint8_t *text, size_t len);
 };
@@ -34,8 +36,9 @@ int rlab_client_connect(const struct rlab_client_config *cfg, struct rlab_client
 /* One round of the session's loop: wait up to timeout_ms (-1: until
  * something happens) for the socket or extra_fd (if >= 0), handle what came.
  * Returns 1 when extra_fd is readable, 0 otherwise (something was handled,
- * or the time ran out), or an rlab error when the session ended (with the
- * detail; a clean end is RLAB_ERR_IO too: see rlab_client_closed).  Callers
+ * or the time ran out), or MINUS an rlab error code when the session ended
+ * (with the detail; a clean end is -RLAB_ERR_IO too: see
+ * rlab_client_closed).  Callers
  * loop on it until what they wait for happened. */
 int rlab_client_wait(struct rlab_client *cl, int extra_fd, int timeout_ms);
 

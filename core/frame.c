@@ -53,7 +53,7 @@ int rlab_frame_reader_feed(struct rlab_frame_reader *r, const uint8_t *p,
 {
     *used = 0;
     if (r->failed)
-        return RLAB_ERR_PARSE;
+        return -RLAB_ERR_PARSE;
     for (;;) {
         size_t take = r->need - r->have;
         if (take > len - *used)
@@ -68,9 +68,9 @@ int rlab_frame_reader_feed(struct rlab_frame_reader *r, const uint8_t *p,
             size_t lim = rlab_frame_limit(r->buf[0]);
             if (lim == 0 || blen > lim) {
                 r->failed = 1;
-                return lim == 0 ? rlab_error_set(RLAB_ERR_PARSE, "unknown frame type 0x%02x",
-                                                 r->buf[0])
-                                : rlab_error_set(RLAB_ERR_PARSE,
+                return lim == 0 ? -rlab_error_set(RLAB_ERR_PARSE, "unknown frame type 0x%02x",
+                                                  r->buf[0])
+                                : -rlab_error_set(RLAB_ERR_PARSE,
                                                  "frame of type 0x%02x says %zu bytes, "
                                                  "over its limit of %zu",
                                                  r->buf[0], blen, lim);

@@ -59,8 +59,8 @@ void rlab_frame_reader_init(struct rlab_frame_reader *r);
  *   1  a whole frame is ready: *type, *body, *body_len point into the reader
  *      (valid until the next feed);
  *   0  more bytes are needed (all of p was taken);
- *  <0  an rlab error: RLAB_ERR_PARSE for an unknown type or a length over the
- *      type's limit (sticky: every later call returns it).
+ *  <0  minus an rlab error code: -RLAB_ERR_PARSE for an unknown type or a
+ *      length over the type's limit (sticky: every later call returns it).
  */
 int rlab_frame_reader_feed(struct rlab_frame_reader *r, const uint8_t *p,
                            size_t len, size_t *used, uint8_t *type,

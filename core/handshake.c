@@ -303,6 +303,8 @@ static int write_secret(struct rlab_hs *hs, struct rlab_wr *w, uint8_t secret[RL
                                RLAB_HS_SECRET, ct, &ct_len);
     if (rc != RLAB_OK)
         return fail(hs, RLAB_ALERT_INTERNAL, rc, NULL);
+    if (hs->cfg.tamper != NULL)
+        hs->cfg.tamper(hs->cfg.tamper_ctx, RLAB_HS_FIELD_SECRET_CT, ct, ct_len);
     rlab_wr_vec16(w, ct, ct_len);
     return RLAB_OK;
 }
@@ -318,6 +320,8 @@ static int write_signature(struct rlab_hs *hs, struct rlab_wr *w, const char *la
                            sig, &sig_len);
     if (rc != RLAB_OK)
         return fail(hs, RLAB_ALERT_INTERNAL, rc, NULL);
+    if (hs->cfg.tamper != NULL)
+        hs->cfg.tamper(hs->cfg.tamper_ctx, RLAB_HS_FIELD_SIGNATURE, sig, sig_len);
     rlab_wr_vec16(w, sig, sig_len);
     return RLAB_OK;
 }
@@ -363,6 +367,8 @@ static int write_finished(struct rlab_hs *hs, struct rlab_wr *w)
         return fail(hs, RLAB_ALERT_INTERNAL, rc, NULL);
     if (!server)
         memcpy(hs->mac_c, mac, sizeof mac);
+    if (hs->cfg.tamper != NULL)
+        hs->cfg.tamper(hs->cfg.tamper_ctx, RLAB_HS_FIELD_FINISHED, mac, sizeof mac);
     rlab_wr_bytes(w, mac, sizeof mac);
     rlab_wipe(mac, sizeof mac);
     hs->state = server ? HS_DONE : HS_C_READ_FIN;

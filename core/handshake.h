@@ -97,7 +97,16 @@ struct rlab_hs_config {
     void *authorize_ctx;
     const struct rlab_rng *rng;     /* randoms, secrets, PSS salts; NULL: system */
     unsigned min_bits;              /* 0: RLAB_HS_MIN_BITS; never below it */
+    /* Tests and fuzzers only (NULL everywhere else): called on each field
+     * this side is about to send, before it is signed or MACed, so that a
+     * test can play a peer that sends a wrong secret under a valid
+     * signature, a bad signature or a bad Finished. */
+    void (*tamper)(void *ctx, int field, uint8_t *p, size_t len);
+    void *tamper_ctx;
 };
+
+/* Fields for rlab_hs_config.tamper. */
+enum { RLAB_HS_FIELD_SECRET_CT = 1, RLAB_HS_FIELD_SIGNATURE, RLAB_HS_FIELD_FINISHED };
 
 /* What a finished handshake hands to the session. */
 struct rlab_hs_keys {

@@ -265,7 +265,8 @@ static void accept_one(struct rlab_server *srv)
         .role = RLAB_HS_SERVER, .be = srv->cfg.be, .identity = srv->cfg.identity,
         .transient = srv->tkey, .authorize = rlab_authset_authorize,
         .authorize_ctx = (void *)srv->cfg.auth, .hs_timeout_ms = srv->cfg.hs_timeout_ms,
-        .stall_timeout_ms = srv->cfg.stall_timeout_ms,
+        .stall_timeout_ms = srv->cfg.stall_timeout_ms, .tamper = srv->cfg.tamper,
+        .tamper_ctx = srv->cfg.tamper_ctx,
     };
     struct rlab_sess_handlers h = {cl, h_ready, h_begin, h_data, h_end, h_abort};
     int rc = rlab_sess_new(fd, &sc, &h, &cl->sess);
@@ -360,7 +361,9 @@ int rlab_server_new(const struct rlab_server_config *cfg, struct rlab_server **o
     srv->console_open = cfg->console_fd >= 0;
     srv->sym = rlab_sess_sym_provider(cfg->be);
     int rc = srv->sym == NULL ? RLAB_ERR_UNSUPPORTED : listen_on(srv);
-    if (rc == RLAB_OK)
+    if (rc == RLAB_OK && cfg->transient != NULL)
+        srv->tkey = rlab_tkey_get(cfg->transient);
+    else if (rc == RLAB_OK)
         rc = rlab_tkey_new(cfg->be, cfg->tkey_bits, &srv->tkey);
     if (rc != RLAB_OK) {
         rlab_server_free(srv);

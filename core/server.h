@@ -36,6 +36,10 @@ struct rlab_server_config {
     unsigned tkey_bits;                /* 0: 2048 */
     unsigned hs_timeout_ms, stall_timeout_ms; /* 0: 10 s, 30 s */
     int console_fd;                    /* lines to broadcast; -1: none */
+    struct rlab_tkey *transient;       /* tests: the first transient key (a
+                                          reference is taken); NULL: made here */
+    void (*tamper)(void *ctx, int field, uint8_t *p, size_t len); /* tests only */
+    void *tamper_ctx;
     void *ctx;
     void (*log)(void *ctx, const char *line);
     void (*chat)(void *ctx, const char *from, const uint8_t *text, size_t len);

@@ -150,7 +150,7 @@ static void release_handshake(struct rlab_sess *s)
 static void sess_fail(struct rlab_sess *s, rlab_alert alert, int err, int from_peer,
                       const char *fmt, ...)
 {
-    if (s->state == ST_FAILED || s->state == ST_ENDED)
+    if (s->state == ST_FAILED)
         return;
     va_list ap;
     va_start(ap, fmt);
@@ -260,6 +260,7 @@ int rlab_sess_new(int fd, const struct rlab_sess_config *cfg,
         .role = cfg->role, .be = cfg->be, .sym = s->sym, .identity = cfg->identity,
         .transient = s->tkey->key, .pin = cfg->pin, .pin_len = cfg->pin_len,
         .authorize = cfg->authorize, .authorize_ctx = cfg->authorize_ctx, .rng = cfg->rng,
+        .tamper = cfg->tamper, .tamper_ctx = cfg->tamper_ctx,
     };
     int rc = rlab_hs_init(&s->hs, &hc);
     if (rc != RLAB_OK) {
@@ -646,7 +647,7 @@ static void on_frame(struct rlab_sess *s, uint8_t type, const uint8_t *body, siz
         hs_drive(s);
         return;
     }
-    if (s->state != ST_OPEN)
+    if (s->state != ST_OPEN && s->state != ST_ENDED)
         return;
     if (s->got_close && !(type == RLAB_FRAME_CHUNK && s->rx_open)) {
         sess_fail(s, RLAB_ALERT_UNEXPECTED, RLAB_ERR_PARSE, 0, "data after the peer's close");
@@ -700,7 +701,9 @@ static void on_readable(struct rlab_sess *s)
             return;
         }
         size_t at = 0;
-        while (at < (size_t)n && (s->state == ST_HANDSHAKE || s->state == ST_OPEN)) {
+        /* After a clean end, frames still in the buffer are data after the
+         * close: read them too, to report it. */
+        while (at < (size_t)n && s->state != ST_FAILED) {
             uint8_t type;
             const uint8_t *body;
             size_t blen, used;
@@ -709,11 +712,12 @@ static void on_readable(struct rlab_sess *s)
             at += used;
             if (rc < 0) {
                 const char *d = rlab_error_detail();
-                sess_fail(s, s->state == ST_HANDSHAKE && s->hs.th_len == 0 &&
-                                     s->cfg.role == RLAB_HS_SERVER
-                                 ? RLAB_ALERT_BAD_VERSION
-                                 : RLAB_ALERT_BAD_FRAME,
-                          rc, 0, "%s", d[0] ? d : "malformed frame");
+                /* A first frame of no known type: not rsalab/1 at all. */
+                int first = s->state == ST_HANDSHAKE && s->hs.th_len == 0 &&
+                            s->cfg.role == RLAB_HS_SERVER &&
+                            rlab_frame_limit(s->rd.buf[0]) == 0;
+                sess_fail(s, first ? RLAB_ALERT_BAD_VERSION : RLAB_ALERT_BAD_FRAME, -rc, 0, "%s",
+                          d[0] ? d : "malformed frame");
                 rlab_error_clear();
                 break;
             }
@@ -721,7 +725,7 @@ static void on_readable(struct rlab_sess *s)
                 on_frame(s, type, body, blen);
         }
         rlab_wipe(buf, (size_t)n);
-        if (s->state != ST_HANDSHAKE && s->state != ST_OPEN)
+        if (s->state == ST_FAILED)
             return;
         if ((size_t)n < sizeof buf)
             return;

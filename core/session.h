@@ -77,6 +77,9 @@ struct rlab_sess_config {
     unsigned hs_timeout_ms;          /* handshake must end by then (0: 10 s) */
     unsigned stall_timeout_ms;       /* a message in progress (0: 30 s) */
     const struct rlab_rng *rng;      /* NULL: system */
+    /* Tests only: see rlab_hs_config.tamper. */
+    void (*tamper)(void *ctx, int field, uint8_t *p, size_t len);
+    void *tamper_ctx;
 };
 
 /* Make a session over a connected socket, which it owns from now on (even

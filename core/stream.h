@@ -24,8 +24,9 @@
  * Common contracts:
  *
  *  - Caller-allocated structs, no allocation after init: init makes the
- *    backend's AEAD context (one allocation inside the backend) and runs the
- *    KDF; every chunk after that is allocation-free.  Memory is bounded by
+ *    backend's AEAD context (one allocation inside the backend; a context
+ *    string over 256 bytes costs one more, freed at once) and runs the KDF;
+ *    every chunk after that is allocation-free.  Memory is bounded by
  *    the struct (rlab_stream_reader holds one ciphertext chunk, 16400 bytes)
  *    whatever the message length.
  *  - `aead_be` provides AES-GCM and must have RLAB_CAP_AEAD (a backend
@@ -54,8 +55,8 @@
  *    final chunk that is not the real one), RLAB_ERR_PARSE (a chunk shorter
  *    than a tag or longer than 16400 bytes), RLAB_ERR_TRUNCATED (the input
  *    ended before the final chunk), RLAB_ERR_TRAILING (a chunk after the
- *    final one), RLAB_ERR_TOO_BIG (2^38 chunks: the format's limit), or the
- *    backend's error.
+ *    final one), RLAB_ERR_TOO_BIG (2^38 chunks: the format's limit),
+ *    RLAB_ERR_NOMEM, or the backend's error.
  *
  * Not safe for concurrent use of one struct; separate structs are
  * independent.

@@ -625,7 +625,7 @@ START_TEST(test_sticky_and_limits)
     }
     rlab_stream_clear(&s);
 
-    tu_case("%s seal: final of 16384, output too small, chunk after the final", who());
+    tu_case("%s seal: a final chunk of 16384 bytes is refused", who());
     if (need(32) &&
         TU_RC(rlab_stream_seal_init(&s, aead_be(), hash_be(), key, 32, NULL, 0, NULL, hdr),
               RLAB_OK, "seal_init")) {
@@ -634,6 +634,7 @@ START_TEST(test_sticky_and_limits)
               "final chunk of 16384");
     }
     rlab_stream_clear(&s);
+    tu_case("%s seal: output one byte short", who());
     if (need(32) &&
         TU_RC(rlab_stream_seal_init(&s, aead_be(), hash_be(), key, 32, NULL, 0, NULL, hdr),
               RLAB_OK, "seal_init")) {
@@ -642,6 +643,7 @@ START_TEST(test_sticky_and_limits)
               "room for one byte less than chunk + tag");
     }
     rlab_stream_clear(&s);
+    tu_case("%s seal: end() before the final chunk is truncation, for good", who());
     if (need(32) &&
         TU_RC(rlab_stream_seal_init(&s, aead_be(), hash_be(), key, 32, NULL, 0, NULL, hdr),
               RLAB_OK, "seal_init")) {
@@ -651,6 +653,7 @@ START_TEST(test_sticky_and_limits)
               "then a final chunk");
     }
     rlab_stream_clear(&s);
+    tu_case("%s seal: empty final chunk, then a chunk after it", who());
     if (need(32) &&
         TU_RC(rlab_stream_seal_init(&s, aead_be(), hash_be(), key, 32, NULL, 0, NULL, hdr),
               RLAB_OK, "seal_init")) {
@@ -666,7 +669,7 @@ START_TEST(test_sticky_and_limits)
     }
     rlab_stream_clear(&s);
 
-    tu_case("%s open: chunk lengths 15 and 16401; a sealing stream used to open", who());
+    tu_case("%s open: chunk lengths 15 and 16401, small output, a sealing stream", who());
     if (need(32) &&
         TU_RC(rlab_stream_seal_init(&s, aead_be(), hash_be(), key, 32, NULL, 0, NULL, hdr),
               RLAB_OK, "seal_init")) {

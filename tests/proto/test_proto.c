@@ -1,0 +1,447 @@
+/*
+ * rsalab/1 under bad input: one case per class of the protocol issue, each
+ * asserting the documented error on the affected side, that no partial file
+ * is left in the inbox, and that a normal session on the same server
+ * succeeds right after.
+ *
+ *   test_proto SERVER_BACKEND CLIENT_BACKEND [--cross]
+ *
+ * --cross runs only the sessions that must work (a normal session and a
+ * relayed chat line) for a pair of different backends.
+ */
+#include <check.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "backends/ops.h"
+#include "core/frame.h"
+#include "tests/proto/harness.h"
+
+static struct ph_keys K;
+static struct ph_server S;
+static char why[512];
+
+#define FILE_SIZE 40000 /* three chunks: 16384, 16384 and a short final one */
+
+static void normal_after(void)
+{
+    ck_assert_msg(ph_normal_session(&S, &K, ph_port(&S), 50000, why, sizeof why) == 0, "%s", why);
+    ck_assert_int_eq(ph_inbox_count(&S), 0);
+}
+
+static int raw_case(const void *bytes, size_t len, int close_after)
+{
+    int fd = ph_raw_connect(ph_port(&S));
+    ck_assert_int_ge(fd, 0);
+    ck_assert_int_eq(ph_send_all(fd, bytes, len), 0);
+    if (close_after)
+        shutdown(fd, SHUT_WR);
+    int a = ph_read_alert(fd, 5000);
+    close(fd);
+    return a;
+}
+
+static void expect_log(const char *needle)
+{
+    ck_assert_msg(ph_log_wait(&S, needle, 5000), "server log has no \"%s\":\n%s", needle,
+                  S.log ? S.log : "");
+}
+
+START_TEST(normal)
+{
+    normal_after();
+}
+END_TEST
+
+static char relayed[128];
+
+static void on_chat(void *ctx, const char *from, const uint8_t *text, size_t len)
+{
+    (void)ctx;
+    snprintf(relayed, sizeof relayed, "<%s> %.*s", from, (int)len, (const char *)text);
+}
+
+START_TEST(chat_relay)
+{
+    struct rlab_client *a = NULL, *b = NULL;
+    struct rlab_client_config cc = {
+        .be = K.cbe, .identity = K.alice, .pin = K.pin.data, .pin_len = K.pin.len,
+        .port = ph_port(&S), .chat = on_chat,
+    };
+    relayed[0] = '\0';
+    ck_assert_int_eq(ph_connect(&K, ph_port(&S), K.alice, &K.pin, NULL, &a), RLAB_OK);
+    ck_assert_int_eq(rlab_client_connect(&cc, &b), RLAB_OK);
+    ck_assert_int_eq(rlab_client_send_line(a, (const uint8_t *)"relay me", 8), RLAB_OK);
+    for (int i = 0; i < 200 && relayed[0] == '\0'; i++) {
+        ck_assert_int_ge(rlab_client_wait(b, -1, 25), 0);
+        ck_assert_int_ge(rlab_client_wait(a, -1, 0), 0);
+    }
+    ck_assert_str_eq(relayed, "<alice> relay me");
+    ck_assert_int_eq(rlab_client_close(a, 5000), RLAB_OK);
+    ck_assert_int_eq(rlab_client_close(b, 5000), RLAB_OK);
+    rlab_client_free(a);
+    rlab_client_free(b);
+    expect_log("name=alice");
+}
+END_TEST
+
+START_TEST(garbage_instead_of_hello)
+{
+    ph_log_reset(&S);
+    const char g[] = "GET / HTTP/1.1\r\nHost: x\r\n\r\n";
+    ck_assert_int_eq(raw_case(g, sizeof g - 1, 0), RLAB_ALERT_BAD_VERSION);
+    expect_log("unknown frame type 0x47");
+    normal_after();
+}
+END_TEST
+
+static size_t hello(uint8_t *b, const char *magic, uint16_t version)
+{
+    uint8_t body[64] = {0};
+    memcpy(body, magic, 4);
+    body[4] = (uint8_t)(version >> 8);
+    body[5] = (uint8_t)version;
+    rlab_frame_header(b, RLAB_FRAME_CLIENT_HELLO, sizeof body);
+    memcpy(b + RLAB_FRAME_HDR, body, sizeof body);
+    return RLAB_FRAME_HDR + sizeof body;
+}
+
+START_TEST(wrong_magic)
+{
+    ph_log_reset(&S);
+    uint8_t b[128];
+    ck_assert_int_eq(raw_case(b, hello(b, "XLAB", 1), 0), RLAB_ALERT_BAD_VERSION);
+    expect_log("not an rsalab/1 ClientHello (magic or version)");
+    normal_after();
+}
+END_TEST
+
+START_TEST(wrong_version)
+{
+    ph_log_reset(&S);
+    uint8_t b[128];
+    ck_assert_int_eq(raw_case(b, hello(b, "RLAB", 2), 0), RLAB_ALERT_BAD_VERSION);
+    expect_log("not an rsalab/1 ClientHello (magic or version)");
+    normal_after();
+}
+END_TEST
+
+START_TEST(length_over_limit)
+{
+    ph_log_reset(&S);
+    uint8_t h[RLAB_FRAME_HDR];
+    rlab_frame_header(h, RLAB_FRAME_CLIENT_HELLO, 0xffffff);
+    ck_assert_int_eq(raw_case(h, sizeof h, 0), RLAB_ALERT_BAD_FRAME);
+    expect_log("over its limit");
+    normal_after();
+}
+END_TEST
+
+START_TEST(frame_cut_short)
+{
+    ph_log_reset(&S);
+    uint8_t b[128];
+    size_t n = hello(b, "RLAB", 1);
+    ck_assert_int_eq(raw_case(b, n - 20, 1), 0); /* closed, no alert: nobody to read it */
+    expect_log("closed in the middle of a frame");
+    normal_after();
+}
+END_TEST
+
+START_TEST(handshake_timeout)
+{
+    ph_log_reset(&S);
+    int fd = ph_raw_connect(ph_port(&S));
+    ck_assert_int_ge(fd, 0);
+    ck_assert_int_eq(ph_read_alert(fd, 8000), RLAB_ALERT_TIMEOUT);
+    close(fd);
+    expect_log("handshake time-out");
+    normal_after();
+}
+END_TEST
+
+/* A client whose connect must fail; returns the client's error detail. */
+static void client_fails(rlab_key *id, const struct rlab_buf *pin,
+                         void (*tamper)(void *, int, uint8_t *, size_t), const char *client_says)
+{
+    struct rlab_client *cl = NULL;
+    rlab_error_clear();
+    int rc = ph_connect(&K, ph_port(&S), id, pin, tamper, &cl);
+    ck_assert_int_ne(rc, RLAB_OK);
+    ck_assert_ptr_null(cl);
+    ck_assert_msg(strstr(rlab_error_detail(), client_says) != NULL, "client says \"%s\"",
+                  rlab_error_detail());
+    rlab_error_clear();
+}
+
+START_TEST(unknown_client_key)
+{
+    ph_log_reset(&S);
+    client_fails(K.mallory, &K.pin, NULL, "identity key not authorized");
+    expect_log("client identity key is not authorized");
+    normal_after();
+}
+END_TEST
+
+START_TEST(wrong_server_key)
+{
+    ph_log_reset(&S);
+    client_fails(K.alice, &K.wrong_pin, NULL, "not the pinned one");
+    expect_log("the peer sent alert 3");
+    normal_after();
+}
+END_TEST
+
+static int tamper_field;
+
+static void tamper(void *ctx, int field, uint8_t *p, size_t len)
+{
+    (void)ctx;
+    if (field == tamper_field)
+        p[len / 2] ^= 0x40;
+}
+
+START_TEST(bad_client_signature)
+{
+    ph_log_reset(&S);
+    tamper_field = RLAB_HS_FIELD_SIGNATURE;
+    client_fails(K.alice, &K.pin, tamper, "alert 4");
+    expect_log("handshake signature is not valid");
+    normal_after();
+}
+END_TEST
+
+/* A wrong OAEP ciphertext under a valid signature and a wrong Finished must
+ * look the same to the client: the same alert, the same log line. */
+START_TEST(oaep_failure_looks_like_bad_finished)
+{
+    ph_log_reset(&S);
+    tamper_field = RLAB_HS_FIELD_SECRET_CT;
+    client_fails(K.alice, &K.pin, tamper, "alert 5: handshake failed (Finished)");
+    expect_log("Finished does not match");
+    ph_log_reset(&S);
+    tamper_field = RLAB_HS_FIELD_FINISHED;
+    client_fails(K.alice, &K.pin, tamper, "alert 5: handshake failed (Finished)");
+    expect_log("Finished does not match");
+    normal_after();
+}
+END_TEST
+
+/* A server that misbehaves: the client is the affected side. */
+START_TEST(bad_server)
+{
+    static const int fields[] = {RLAB_HS_FIELD_SIGNATURE, RLAB_HS_FIELD_SECRET_CT,
+                                 RLAB_HS_FIELD_FINISHED};
+    static const char *const client_says[] = {"signature is not valid",
+                                              "alert 5: handshake failed",
+                                              "Finished does not match"};
+    for (int i = 0; i < 3; i++) {
+        struct ph_server bad;
+        struct ph_server_opts o = {.tamper = tamper};
+        tamper_field = fields[i];
+        ck_assert_int_eq(ph_server_start(&bad, &K, &o), 0);
+        struct rlab_client *cl = NULL;
+        rlab_error_clear();
+        ck_assert_int_ne(ph_connect(&K, ph_port(&bad), K.alice, &K.pin, NULL, &cl), RLAB_OK);
+        ck_assert_msg(strstr(rlab_error_detail(), client_says[i]) != NULL,
+                      "case %d: client says \"%s\"", i, rlab_error_detail());
+        ph_server_stop(&bad);
+    }
+    tamper_field = 0;
+    normal_after();
+}
+END_TEST
+
+/* Three files through the tampering proxy, then close. */
+static void via_proxy(const struct ph_rule *rule, const char *server_says, int files_kept)
+{
+    ph_log_reset(&S);
+    struct ph_proxy *p;
+    ck_assert_int_eq(ph_proxy_start(&p, ph_port(&S), rule, 0), 0);
+    struct rlab_client *cl = NULL;
+    ck_assert_int_eq(ph_connect(&K, ph_proxy_port(p), K.alice, &K.pin, NULL, &cl), RLAB_OK);
+    int rc = RLAB_OK;
+    for (int i = 0; i < 3 && rc == RLAB_OK; i++) {
+        char path[256], name[32];
+        snprintf(name, sizeof name, "f%d.bin", i);
+        ck_assert_int_eq(ph_make_file(&S, name, FILE_SIZE, (uint32_t)i, path, sizeof path), 0);
+        rc = rlab_client_send_file(cl, path, NULL, NULL, NULL, NULL);
+        unlink(path);
+    }
+    if (rc == RLAB_OK)
+        (void)rlab_client_close(cl, 3000);
+    rlab_client_free(cl);
+    ph_proxy_stop(p);
+    ph_proxy_free(p);
+    expect_log(server_says);
+    ck_assert_msg(ph_log_wait(&S, "result=error", 5000), "the connection did not fail");
+    ck_assert_int_eq(ph_inbox_count(&S), files_kept);
+    ph_inbox_clear(&S);
+    normal_after();
+}
+
+START_TEST(tampered_chunk)
+{
+    struct ph_rule r = {RLAB_FRAME_CHUNK, 1, PH_FLIP};
+    via_proxy(&r, "a chunk does not authenticate", 0);
+}
+END_TEST
+
+START_TEST(replayed_chunk)
+{
+    struct ph_rule r = {RLAB_FRAME_CHUNK, 0, PH_DUP};
+    via_proxy(&r, "a chunk does not authenticate", 0);
+}
+END_TEST
+
+START_TEST(reordered_chunks)
+{
+    struct ph_rule r = {RLAB_FRAME_CHUNK, 0, PH_SWAP};
+    via_proxy(&r, "a chunk does not authenticate", 0);
+}
+END_TEST
+
+START_TEST(dropped_chunk)
+{
+    struct ph_rule r = {RLAB_FRAME_CHUNK, 1, PH_DROP};
+    via_proxy(&r, "a chunk does not authenticate", 0);
+}
+END_TEST
+
+START_TEST(replayed_message)
+{
+    /* The first file completes (kept), its replay is refused. */
+    struct ph_rule r = {0, 0, PH_DUP_MSG};
+    via_proxy(&r, "message 0 arrived where 1 was expected", 1);
+}
+END_TEST
+
+START_TEST(dropped_message)
+{
+    struct ph_rule r = {0, 0, PH_DROP_MSG};
+    via_proxy(&r, "message 1 arrived where 0 was expected", 0);
+}
+END_TEST
+
+START_TEST(reordered_messages)
+{
+    struct ph_rule r = {0, 0, PH_SWAP_MSG};
+    via_proxy(&r, "message 1 arrived where 0 was expected", 0);
+}
+END_TEST
+
+START_TEST(stream_ends_early)
+{
+    /* The final chunk of the first file never arrives: the connection ends. */
+    struct ph_rule r = {RLAB_FRAME_CHUNK, 2, PH_CUT};
+    via_proxy(&r, "ended early", 0);
+}
+END_TEST
+
+START_TEST(data_after_close)
+{
+    /* Message 3 is the close; a chunk right behind it. */
+    struct ph_rule r = {0, 3, PH_INJECT_AFTER_MSG};
+    via_proxy(&r, "data after the peer's close", 3);
+}
+END_TEST
+
+static void bad_name(const char *name, const char *server_says)
+{
+    ph_log_reset(&S);
+    struct rlab_client *cl = NULL;
+    ck_assert_int_eq(ph_connect(&K, ph_port(&S), K.alice, &K.pin, NULL, &cl), RLAB_OK);
+    struct rlab_sess *s = rlab_client_session(cl);
+    ck_assert_int_eq(rlab_sess_msg_begin(s, RLAB_MSG_FILE, 5, name), RLAB_OK);
+    ck_assert_int_eq(rlab_sess_msg_write(s, (const uint8_t *)"owned", 5), RLAB_OK);
+    ck_assert_int_eq(rlab_sess_msg_end(s), RLAB_OK);
+    int rc = RLAB_OK;
+    for (int i = 0; i < 100 && rc >= 0; i++)
+        rc = rlab_client_wait(cl, -1, 50);
+    ck_assert_int_lt(rc, 0);
+    ck_assert_uint_eq(rlab_sess_alert(s), RLAB_ALERT_BAD_NAME);
+    rlab_client_free(cl);
+    expect_log(server_says);
+    ck_assert_int_eq(ph_inbox_count(&S), 0);
+    ck_assert_int_ne(access("/tmp/owned-by-rsalab-test", F_OK), 0);
+    normal_after();
+}
+
+START_TEST(file_name_dotdot)
+{
+    bad_name("../../../../tmp/owned-by-rsalab-test", "contains '/'");
+}
+END_TEST
+
+START_TEST(file_name_absolute)
+{
+    bad_name("/tmp/owned-by-rsalab-test", "contains '/'");
+}
+END_TEST
+
+START_TEST(file_name_dots)
+{
+    bad_name("..", "starts with '.'");
+}
+END_TEST
+
+int main(int argc, char **argv)
+{
+    if (argc < 3) {
+        fprintf(stderr, "usage: test_proto SERVER_BACKEND CLIENT_BACKEND [--cross]\n");
+        return 2;
+    }
+    int cross = argc > 3 && strcmp(argv[3], "--cross") == 0;
+    if (ph_keys_make(&K, argv[1], argv[2]) != 0) {
+        fprintf(stderr, "test_proto: cannot make keys with %s / %s\n", argv[1], argv[2]);
+        return 1;
+    }
+    struct ph_server_opts o = {.hs_timeout_ms = 1500};
+    if (ph_server_start(&S, &K, &o) != 0) {
+        fprintf(stderr, "test_proto: cannot start the server\n");
+        return 1;
+    }
+    Suite *su = suite_create("proto");
+    TCase *tc = tcase_create("proto");
+    tcase_set_timeout(tc, 300);
+    tcase_add_test(tc, normal);
+    tcase_add_test(tc, chat_relay);
+    if (!cross) {
+        tcase_add_test(tc, garbage_instead_of_hello);
+        tcase_add_test(tc, wrong_magic);
+        tcase_add_test(tc, wrong_version);
+        tcase_add_test(tc, length_over_limit);
+        tcase_add_test(tc, frame_cut_short);
+        tcase_add_test(tc, handshake_timeout);
+        tcase_add_test(tc, unknown_client_key);
+        tcase_add_test(tc, wrong_server_key);
+        tcase_add_test(tc, bad_client_signature);
+        tcase_add_test(tc, oaep_failure_looks_like_bad_finished);
+        tcase_add_test(tc, bad_server);
+        tcase_add_test(tc, tampered_chunk);
+        tcase_add_test(tc, replayed_chunk);
+        tcase_add_test(tc, reordered_chunks);
+        tcase_add_test(tc, dropped_chunk);
+        tcase_add_test(tc, replayed_message);
+        tcase_add_test(tc, dropped_message);
+        tcase_add_test(tc, reordered_messages);
+        tcase_add_test(tc, stream_ends_early);
+        tcase_add_test(tc, data_after_close);
+        tcase_add_test(tc, file_name_dotdot);
+        tcase_add_test(tc, file_name_absolute);
+        tcase_add_test(tc, file_name_dots);
+    }
+    suite_add_tcase(su, tc);
+    SRunner *sr = srunner_create(su);
+    srunner_set_fork_status(sr, CK_NOFORK); /* the server thread lives in this process */
+    srunner_run_all(sr, CK_NORMAL);
+    int failed = srunner_ntests_failed(sr);
+    srunner_free(sr);
+    ph_server_stop(&S);
+    ph_keys_clear(&K);
+    rlab_registry_cleanup();
+    return failed == 0 ? 0 : 1;
+}
