@@ -297,6 +297,11 @@ static void console_read(struct rlab_server *srv)
             continue;
         }
         if (srv->line_len > 0) {
+            size_t ready = 0;
+            for (size_t j = 0; j < srv->n; j++)
+                ready += rlab_sess_ready(srv->c[j]->sess) != 0;
+            if (ready == 0)
+                slog(srv, "console line not sent: no client is connected");
             relay(srv, NULL, "server", (const uint8_t *)srv->line, srv->line_len);
             srv->st.chats++;
         }
