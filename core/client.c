@@ -220,6 +220,9 @@ int rlab_client_send_file(struct rlab_client *cl, const char *path,
         rc = drain(cl, 0);
     if (rc != RLAB_OK && rlab_sess_done(cl->sess))
         return ended(cl);
+    if (rc != RLAB_OK) /* a message cut in the middle cannot be resumed */
+        rlab_sess_abort(cl->sess, RLAB_ALERT_INTERNAL, rc,
+                        "the file could not be sent whole; the session is closed");
     return rc;
 }
 
