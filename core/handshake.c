@@ -299,7 +299,7 @@ static int write_secret(struct rlab_hs *hs, struct rlab_wr *w, uint8_t secret[RL
     size_t ct_len = sizeof ct;
     int rc = rlab_random(hs->cfg.rng, secret, RLAB_HS_SECRET);
     if (rc == RLAB_OK)
-        rc = rlab_oaep_encrypt(hs->cfg.be, hs->peer_transient, &oaep, NULL, secret,
+        rc = rlab_oaep_encrypt(hs->cfg.be, hs->peer_transient, &oaep, hs->cfg.rng, secret,
                                RLAB_HS_SECRET, ct, &ct_len);
     if (rc != RLAB_OK)
         return fail(hs, RLAB_ALERT_INTERNAL, rc, NULL);
@@ -316,7 +316,7 @@ static int write_signature(struct rlab_hs *hs, struct rlab_wr *w, const char *la
     size_t sig_len = sizeof sig;
     int rc = w->bad ? RLAB_ERR_TOO_BIG : signed_digest(hs, label, w->p, w->len, digest);
     if (rc == RLAB_OK)
-        rc = rlab_pss_sign(hs->cfg.be, hs->cfg.identity, &pss, NULL, digest, sizeof digest,
+        rc = rlab_pss_sign(hs->cfg.be, hs->cfg.identity, &pss, hs->cfg.rng, digest, sizeof digest,
                            sig, &sig_len);
     if (rc != RLAB_OK)
         return fail(hs, RLAB_ALERT_INTERNAL, rc, NULL);
@@ -514,7 +514,7 @@ static int read_server_hello(struct rlab_hs *hs, const uint8_t *body, size_t len
     if ((rc = th_append(hs, body, len)) != RLAB_OK)
         return fail(hs, RLAB_ALERT_BAD_FRAME, rc, "ServerHello too large");
     uint8_t fallback[RLAB_HS_SECRET];
-    if ((rc = rlab_random(NULL, fallback, sizeof fallback)) != RLAB_OK)
+    if ((rc = rlab_random(hs->cfg.rng, fallback, sizeof fallback)) != RLAB_OK)
         return fail(hs, RLAB_ALERT_INTERNAL, rc, "no randomness");
     oaep_secret(hs, eks, eks_len, fallback, hs->ks);
     rlab_wipe(fallback, sizeof fallback);
@@ -538,7 +538,7 @@ static int read_client_key(struct rlab_hs *hs, const uint8_t *body, size_t len)
     if ((rc = th_append(hs, body, len)) != RLAB_OK)
         return fail(hs, RLAB_ALERT_BAD_FRAME, rc, "ClientKey too large");
     uint8_t fallback[RLAB_HS_SECRET];
-    if ((rc = rlab_random(NULL, fallback, sizeof fallback)) != RLAB_OK)
+    if ((rc = rlab_random(hs->cfg.rng, fallback, sizeof fallback)) != RLAB_OK)
         return fail(hs, RLAB_ALERT_INTERNAL, rc, "no randomness");
     oaep_secret(hs, ekc, ekc_len, fallback, hs->kc);
     rlab_wipe(fallback, sizeof fallback);

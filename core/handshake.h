@@ -95,7 +95,11 @@ struct rlab_hs_config {
     /* server: the authorized client identities */
     rlab_hs_authorize_fn authorize;
     void *authorize_ctx;
-    const struct rlab_rng *rng;     /* randoms, secrets, PSS salts; NULL: system */
+    /* Randoms, secrets, OAEP seeds and PSS salts; NULL: the system's (and
+     * the backend's own for padding).  A caller's generator (tests and
+     * fuzzers, to replay a handshake) needs a backend with
+     * RLAB_CAP_RNG_REPLAY. */
+    const struct rlab_rng *rng;
     unsigned min_bits;              /* 0: RLAB_HS_MIN_BITS; never below it */
     /* Tests and fuzzers only (NULL everywhere else): called on each field
      * this side is about to send, before it is signed or MACed, so that a
