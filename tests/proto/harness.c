@@ -505,7 +505,7 @@ static void on_client_frame(struct ph_proxy *p, struct tamper_state *t, uint8_t 
         t->holding = 0;
         return;
     }
-    if (type != r->type || r->action == PH_NONE) {
+    if ((type != r->type && r->type != PH_ANY) || r->action == PH_NONE) {
         fwd(p, f, len);
         return;
     }
@@ -515,7 +515,11 @@ static void on_client_frame(struct ph_proxy *p, struct tamper_state *t, uint8_t 
     }
     switch (r->action) {
     case PH_FLIP:
-        f[len - 1] ^= 0x01;
+        f[r->flip_at ? r->flip_at % len : len - 1] ^= (uint8_t)(1u << (r->flip_at % 8));
+        fwd(p, f, len);
+        break;
+    case PH_DELAY:
+        usleep(r->delay_ms * 1000u);
         fwd(p, f, len);
         break;
     case PH_DROP: break;

@@ -91,13 +91,19 @@ enum ph_action {
     PH_INJECT_AFTER_CLOSE, /* at the client's end, send a copy of the matched frame */
     PH_INJECT_AFTER_MSG,   /* after message `index` ends, send a copy of the first
                               chunk in the same write */
+    PH_DELAY,     /* hold the matched frame delay_ms, then send it (no fault) */
 };
 
 struct ph_rule {
-    uint8_t type;      /* frame type to match (client -> server) */
+    uint8_t type;      /* frame type to match (client -> server); PH_ANY: any */
     unsigned index;    /* the index-th frame of that type (0-based) */
     enum ph_action action;
+    unsigned flip_at;  /* PH_FLIP: byte offset in the frame, header included,
+                          modulo its length (0: the last byte) */
+    unsigned delay_ms; /* PH_DELAY */
 };
+
+#define PH_ANY 0xff
 
 struct ph_proxy;
 /* Listen on a free port; forward one connection to target_port, applying
