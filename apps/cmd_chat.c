@@ -226,12 +226,15 @@ int rlab_cmd_send(int argc, char **argv)
         st = connect_client(&a, &be, &id, &pin, &cl);
     for (size_t i = 0; st == RLAB_EXIT_OK && i < a.n_files; i++)
         st = send_one(a.cmd, cl, a.files[i]);
-    if (cl != NULL)
+    int connected = cl != NULL;
+    if (connected)
         st = finish(a.cmd, cl, st);
     rlab_client_free(cl);
     rlab_buf_clear(&pin);
     rlab_key_free(id);
     free(a.files);
+    if (connected)
+        fprintf(stderr, "rsalab send: peak resident set %lu KiB\n", rlab_app_peak_rss_kib());
     return st < 0 ? RLAB_EXIT_OK : st;
 }
 

@@ -175,6 +175,7 @@ int rlab_cmd_serve(int argc, char **argv)
             "refused busy; %llu file(s) received\n", (unsigned long long)s.accepted,
             (unsigned long long)s.ok, (unsigned long long)s.failed,
             (unsigned long long)s.refused_busy, (unsigned long long)s.files);
+    fprintf(stderr, "rsalab serve: peak resident set %lu KiB\n", rlab_app_peak_rss_kib());
     st = rc == RLAB_OK ? RLAB_EXIT_OK : rlab_app_fail(cmd, "server loop", rc);
 out:
     rlab_authset_clear(&auth);

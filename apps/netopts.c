@@ -80,6 +80,19 @@ void rlab_app_progress(FILE *f, const char *label, uint64_t done, uint64_t total
     fflush(f);
 }
 
+unsigned long rlab_app_peak_rss_kib(void)
+{
+    FILE *f = fopen("/proc/self/status", "r");
+    char line[256];
+    unsigned long kib = 0;
+    while (f != NULL && fgets(line, sizeof line, f) != NULL)
+        if (sscanf(line, "VmHWM: %lu kB", &kib) == 1)
+            break;
+    if (f != NULL)
+        fclose(f);
+    return kib;
+}
+
 int rlab_app_port(const char *cmd, const char *text, unsigned *out)
 {
     unsigned long v;

@@ -28,5 +28,8 @@ void rlab_app_size(char *out, size_t cap, uint64_t bytes);
 double rlab_app_now(void);
 /* A port number option (1..65535). */
 int rlab_app_port(const char *cmd, const char *text, unsigned *out);
+/* This process's peak resident set so far (VmHWM in /proc/self/status), in
+ * KiB; 0 when it cannot be read. */
+unsigned long rlab_app_peak_rss_kib(void);
 
 #endif

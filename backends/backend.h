@@ -118,6 +118,8 @@ struct rlab_op_query {
     size_t aead_iv_len;   /* bytes */
     size_t aead_tag_len;  /* bytes, 4..16 */
     unsigned bits;        /* keygen: modulus size */
+    int empty_msg;        /* OAEP / v1.5 encryption or decryption of an empty
+                             message (a library may refuse that corner) */
 };
 
 /* ---- the backend ------------------------------------------------------- */

@@ -1,43 +1,119 @@
 /*
- * The bench driver: for every size, every backend's key generation, then its
- * operations on ONE key per size (made by the first backend that can
- * generate and export it, imported by the others as PKCS#8 DER), so that
- * every backend is timed on the same modulus; then the `openssl speed`
- * check.  See bench.h.
+ * The bench driver: configuration defaults, the group table, progress
+ * accounting and the shared key per size.  Each group lives in its own file
+ * (keygen.c, ops.c, chunking.c, protocol.c); see bench.h and bench_int.h.
  */
-#include <stdarg.h>
 #include <string.h>
 
 #include "backends/ops.h"
-#include "bench/bench.h"
-#include "bench/rsa_ops.h"
+#include "bench/bench_int.h"
+
+static const struct {
+    const char *name;
+    int (*run)(struct rlab_bench_run *run);
+    double (*plan)(const struct rlab_bench_config *c);
+} groups[RLAB_BG_COUNT] = {
+    [RLAB_BG_KEYGEN] = {"keygen", rlab_bench_run_keygen, rlab_bench_plan_keygen},
+    [RLAB_BG_OPS] = {"ops", rlab_bench_run_ops, rlab_bench_plan_ops},
+    [RLAB_BG_CHUNKING] = {"chunking", rlab_bench_run_chunking, rlab_bench_plan_chunking},
+    [RLAB_BG_HANDSHAKE] = {"handshake", rlab_bench_run_handshake, rlab_bench_plan_handshake},
+    [RLAB_BG_THROUGHPUT] = {"throughput", rlab_bench_run_throughput,
+                            rlab_bench_plan_throughput},
+    [RLAB_BG_TIMING] = {"timing", NULL, NULL},
+};
+
+const char *rlab_bench_group_name(enum rlab_bench_group g)
+{
+    return (unsigned)g < RLAB_BG_COUNT ? groups[g].name : "unknown";
+}
+
+int rlab_bench_group_find(const char *name)
+{
+    for (int g = 0; g < RLAB_BG_COUNT; g++)
+        if (strcmp(groups[g].name, name) == 0)
+            return g;
+    return -1;
+}
 
 void rlab_bench_config_default(struct rlab_bench_config *c, int quick)
 {
     memset(c, 0, sizeof *c);
     c->quick = quick;
+    c->groups = RLAB_BG_ALL;
     size_t n = rlab_backend_count();
     for (size_t i = 0; i < n && c->n_backends < RLAB_BENCH_MAX_BACKENDS; i++)
         c->backends[c->n_backends++] = rlab_backend_at(i);
-    c->bits[c->n_bits++] = 2048;
-    c->bits[c->n_bits++] = 4096;
-    c->trials = quick ? 5 : 7;
-    c->trial_seconds = quick ? 0.1 : 0.2;
-    c->warmup_seconds = quick ? 0.05 : 0.2;
+    /* --quick keeps every group but at fewer sizes and shorter trials: with
+     * nine backends it must stay well inside two minutes on two cores. */
+    static const unsigned all_bits[] = {1024, 2048, 3072, 4096};
+    static const unsigned quick_ops_bits[] = {2048, 4096};
+    static const unsigned quick_kg_bits[] = {1024, 2048};
+    if (quick) {
+        memcpy(c->bits, quick_ops_bits, sizeof quick_ops_bits);
+        c->n_bits = 2;
+        memcpy(c->keygen_bits, quick_kg_bits, sizeof quick_kg_bits);
+        c->n_keygen_bits = 2;
+    } else {
+        memcpy(c->bits, all_bits, sizeof all_bits);
+        c->n_bits = 4;
+        memcpy(c->keygen_bits, all_bits, sizeof all_bits);
+        c->n_keygen_bits = 4;
+    }
+    c->trials = quick ? 5 : 9;
+    c->trial_seconds = quick ? 0.03 : 0.2;
+    c->warmup_seconds = quick ? 0.02 : 0.2;
     /* 4096-bit keygen of OpenSSL 3.0 and mbedTLS takes seconds per key and
-     * varies by a factor of several: a ceiling keeps --quick inside its
-     * time limit whatever the draw. */
-    c->keygen_budget = quick ? 8.0 : 120.0;
+     * varies by a factor of several: a ceiling keeps a run inside its time
+     * limit whatever the draw. */
+    c->keygen_budget = quick ? 1.5 : 120.0;
     c->speed_check = 1;
+    c->chunk_rsa_bits = 2048;
+    static const size_t all_chunks[] = {1024, 4096, 16384, 65536, 262144, 1048576};
+    static const size_t quick_chunks[] = {1024, 16384, 1048576};
+    if (quick) {
+        memcpy(c->chunks, quick_chunks, sizeof quick_chunks);
+        c->n_chunks = 3;
+    } else {
+        memcpy(c->chunks, all_chunks, sizeof all_chunks);
+        c->n_chunks = 6;
+    }
+    c->memcpy_bytes = (size_t)64 << 20;
+    c->tcp_bytes = quick ? (size_t)32 << 20 : (size_t)256 << 20;
+    c->hs_id_bits = 2048;
+    c->hs_tr_bits = 2048;
+    static const uint64_t all_payloads[] = {1u << 20, 16u << 20, 256u << 20, 1u << 30};
+    static const uint64_t quick_payloads[] = {1u << 20, 16u << 20};
+    if (quick) {
+        memcpy(c->payloads, quick_payloads, sizeof quick_payloads);
+        c->n_payloads = 2;
+    } else {
+        memcpy(c->payloads, all_payloads, sizeof all_payloads);
+        c->n_payloads = 4;
+    }
 }
 
 unsigned rlab_bench_keys_for(const struct rlab_bench_config *c, unsigned bits)
 {
-    if (c->keys > 0)
-        return c->keys;
-    if (!c->quick)
-        return 10;
-    return bits <= 2048 ? 5 : 3;
+    unsigned n = c->keys;
+    if (n == 0)
+        n = !c->quick ? 20 : bits <= 1024 ? 8 : 4;
+    return n > RLAB_BENCH_MAX_KEYS ? RLAB_BENCH_MAX_KEYS : n;
+}
+
+static void read_git_rev(char *out, size_t cap)
+{
+#ifdef RSALAB_SOURCE_DIR
+    /* Reading only: rev-parse writes nothing in the repository. */
+    FILE *p = popen("git -C '" RSALAB_SOURCE_DIR "' rev-parse --short=12 HEAD 2>/dev/null", "r");
+    if (p != NULL) {
+        if (fgets(out, (int)cap, p) == NULL)
+            out[0] = '\0';
+        out[strcspn(out, "\n")] = '\0';
+        pclose(p);
+    }
+#endif
+    if (out[0] == '\0')
+        snprintf(out, cap, "unknown");
 }
 
 void rlab_bench_init(struct rlab_bench_result *r, const struct rlab_bench_config *c)
@@ -45,203 +121,127 @@ void rlab_bench_init(struct rlab_bench_result *r, const struct rlab_bench_config
     memset(r, 0, sizeof *r);
     r->cfg = *c;
     rlab_bench_machine_read(&r->machine);
+    read_git_rev(r->machine.git_rev, sizeof r->machine.git_rev);
     for (size_t i = 0; i < c->n_backends; i++) {
         const char *v = c->backends[i]->version ? c->backends[i]->version() : NULL;
         snprintf(r->versions[i], sizeof r->versions[i], "%s", v ? v : "unknown");
     }
 }
 
-static void progress(const struct rlab_bench_config *c, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3)));
-
-static void progress(const struct rlab_bench_config *c, const char *fmt, ...)
+double rlab_bench_figure_cost(const struct rlab_bench_config *c)
 {
-    if (c->progress == NULL)
-        return;
-    char msg[200];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(msg, sizeof msg, fmt, ap);
-    va_end(ap);
-    c->progress(c->progress_ctx, msg);
+    return c->warmup_seconds + c->trials * c->trial_seconds + 0.005;
 }
 
-static const enum rlab_bench_kind table_kind[RLAB_BENCH_OP_COUNT] = {
-    [RLAB_BENCH_OAEP_ENCRYPT] = RLAB_BK_OAEP_ENCRYPT,
-    [RLAB_BENCH_OAEP_DECRYPT] = RLAB_BK_OAEP_DECRYPT,
-    [RLAB_BENCH_PSS_SIGN] = RLAB_BK_PSS_SIGN,
-    [RLAB_BENCH_PSS_VERIFY] = RLAB_BK_PSS_VERIFY,
-    [RLAB_BENCH_RAW_PRIVATE] = RLAB_BK_RAW_PRIVATE,
-    [RLAB_BENCH_RAW_PUBLIC] = RLAB_BK_RAW_PUBLIC,
-};
-
-static int can(const struct rlab_backend *be, rlab_op op)
+void rlab_bench_step(struct rlab_bench_run *run, enum rlab_bench_group g,
+                     const char *backend, const char *what, double cost)
 {
-    struct rlab_op_query q = {.op = op, .bits = 2048};
+    run->done += run->pending;
+    run->pending = cost;
+    const struct rlab_bench_config *c = &run->r->cfg;
+    if (c->progress == NULL)
+        return;
+    double elapsed = (double)(rlab_bench_now_ns() - run->t0) / 1e9;
+    double planned = run->planned > run->done ? run->planned : run->done + cost;
+    struct rlab_bench_progress p = {
+        .group = rlab_bench_group_name(g),
+        .backend = backend ? backend : "",
+        .what = what ? what : "",
+        .fraction = planned > 0 ? run->done / planned : 0,
+        .elapsed = elapsed,
+        /* The plan's remaining seconds, scaled by how the plan has fared so
+         * far (a loaded machine runs everything slower). */
+        .left = run->done > 1.0 ? (planned - run->done) * elapsed / run->done
+                                : planned - run->done,
+    };
+    c->progress(c->progress_ctx, &p);
+}
+
+static int can(const struct rlab_backend *be, rlab_op op, unsigned bits)
+{
+    struct rlab_op_query q = {.op = op, .bits = bits};
     return rlab_backend_check(be, &q) == NULL;
 }
 
-/* Every operation cell of one backend and size gets the same verdict. */
-static void mark_ops(struct rlab_bench_cell *cells, enum rlab_bench_status st,
-                     const char *reason)
+/* Make the reference key of a size with the first backend able to. */
+static void make_shared(struct rlab_bench_run *run, size_t slot, unsigned bits)
 {
-    for (int op = RLAB_BENCH_KEYGEN + 1; op < RLAB_BENCH_OP_COUNT; op++) {
-        cells[op].status = st;
-        snprintf(cells[op].reason, sizeof cells[op].reason, "%s", reason);
-    }
-}
-
-/* The key this backend's operations run on: the shared reference key when
- * it can import it, else its own first generated key. */
-static rlab_key *pick_key(const struct rlab_backend *be, const struct rlab_buf *ref,
-                          const char *ref_from, rlab_key **own, char *source, size_t cap)
-{
-    rlab_key *k = NULL;
-    if (ref->len > 0 && strcmp(be->name, ref_from) == 0 && *own != NULL) {
-        snprintf(source, cap, "own key (shared)");
-        k = *own;
-        *own = NULL;
-        return k;
-    }
-    if (ref->len > 0 && can(be, RLAB_OP_IMPORT) &&
-        rlab_key_import(be, RLAB_KEYFMT_PKCS8, RLAB_ENC_DER, ref->data, ref->len, &k) == RLAB_OK) {
-        snprintf(source, cap, "%s key, PKCS#8 DER", ref_from);
-        return k;
-    }
-    if (*own != NULL) {
-        snprintf(source, cap, "own key");
-        k = *own;
-        *own = NULL;
-    }
-    return k;
-}
-
-static int run_size(struct rlab_bench_result *r, size_t bi)
-{
-    const struct rlab_bench_config *c = &r->cfg;
-    unsigned bits = c->bits[bi];
-    unsigned nkeys = rlab_bench_keys_for(c, bits);
-    struct rlab_buf ref = RLAB_BUF_INIT;
-    const char *ref_from = "";
-    int rc = RLAB_OK;
-
-    for (size_t b = 0; b < c->n_backends && rc == RLAB_OK; b++) {
-        const struct rlab_backend *be = c->backends[b];
-        struct rlab_bench_cell *cells = r->cells[b][bi];
-        progress(c, "%s %u-bit: keygen (up to %u keys)", be->name, bits, nkeys);
-        rlab_key *own = NULL;
-        rlab_bench_time_keygen(be, bits, nkeys, c->keygen_budget, &cells[RLAB_BENCH_KEYGEN],
-                               &own);
-        if (ref.len == 0 && own != NULL && can(be, RLAB_OP_EXPORT) &&
-            rlab_key_export(be, own, RLAB_KEYFMT_PKCS8, RLAB_ENC_DER, &ref) == RLAB_OK)
-            ref_from = be->name;
-
-        rlab_key *k = pick_key(be, &ref, ref_from, &own, r->key_source[b][bi],
-                               sizeof r->key_source[b][bi]);
-        rlab_key_free(own);
-        if (k == NULL) {
-            mark_ops(cells, RLAB_BENCH_SKIPPED, "no key: cannot generate or import one");
+    const struct rlab_bench_config *c = &run->r->cfg;
+    size_t nreg = rlab_backend_count();
+    for (size_t i = 0; i < c->n_backends + nreg; i++) {
+        const struct rlab_backend *be = i < c->n_backends ? c->backends[i]
+                                                          : rlab_backend_at(i - c->n_backends);
+        if (!can(be, RLAB_OP_KEYGEN, bits) || !can(be, RLAB_OP_EXPORT, bits))
             continue;
-        }
-        progress(c, "%s %u-bit: operations", be->name, bits);
-        struct rlab_bench_keyops ops;
-        if (rlab_bench_keyops_init(&ops, k) != RLAB_OK) {
-            rc = RLAB_ERR_NOMEM;
-        } else {
-            for (int op = RLAB_BENCH_KEYGEN + 1; op < RLAB_BENCH_OP_COUNT; op++)
-                rlab_bench_time_op(&ops, table_kind[op], c, &cells[op]);
-            rlab_bench_keyops_clear(&ops);
+        rlab_key *k = NULL;
+        if (rlab_keygen(be, bits, 65537, NULL, &k) == RLAB_OK &&
+            rlab_key_export(be, k, RLAB_KEYFMT_PKCS8, RLAB_ENC_DER, &run->keys[slot].der) ==
+                RLAB_OK) {
+            snprintf(run->keys[slot].from, sizeof run->keys[slot].from, "%s", be->name);
+            rlab_key_free(k);
+            return;
         }
         rlab_key_free(k);
+        rlab_buf_clear(&run->keys[slot].der);
     }
-    rlab_buf_clear(&ref);
-    return rc;
 }
 
-/* The openssl backend's v1.5 sign / verify and raw public at 2048 bits,
- * then `openssl speed rsa2048`, back to back. */
-static int run_speed_check(struct rlab_bench_result *r)
+rlab_key *rlab_bench_shared_key(struct rlab_bench_run *run, const struct rlab_backend *be,
+                                unsigned bits, char *source, size_t cap)
 {
-    struct rlab_bench_speed *s = &r->speed;
-    int o = rlab_bench_openssl_index(r);
-    if (!r->cfg.speed_check) {
-        s->status = RLAB_BENCH_SKIPPED;
-        snprintf(s->reason, sizeof s->reason, "not asked for");
-        return RLAB_OK;
+    size_t slot = 0;
+    while (slot < run->n_keys && run->keys[slot].bits != bits)
+        slot++;
+    if (slot == run->n_keys && slot < RLAB_BENCH_MAX_SHARED_KEYS) {
+        run->keys[slot].bits = bits;
+        run->n_keys++;
+        make_shared(run, slot, bits);
     }
-    if (o < 0) {
-        s->status = RLAB_BENCH_SKIPPED;
-        snprintf(s->reason, sizeof s->reason, "the openssl backend is not in this run");
-        return RLAB_OK;
-    }
-    const struct rlab_backend *be = r->cfg.backends[o];
     rlab_key *k = NULL;
+    if (slot < run->n_keys && run->keys[slot].der.len > 0 && can(be, RLAB_OP_IMPORT, bits) &&
+        rlab_key_import(be, RLAB_KEYFMT_PKCS8, RLAB_ENC_DER, run->keys[slot].der.data,
+                        run->keys[slot].der.len, &k) == RLAB_OK) {
+        if (strcmp(run->keys[slot].from, be->name) == 0)
+            snprintf(source, cap, "own key (shared)");
+        else
+            snprintf(source, cap, "%s key, PKCS#8 DER", run->keys[slot].from);
+        return k;
+    }
     rlab_error_clear();
-    struct rlab_op_query q = {.op = RLAB_OP_KEYGEN, .bits = 2048};
-    const char *why = rlab_backend_check(be, &q);
-    int rc = why == NULL ? rlab_keygen(be, 2048, 65537, NULL, &k) : RLAB_ERR_UNSUPPORTED;
-    if (rc != RLAB_OK) {
-        s->status = RLAB_BENCH_SKIPPED;
-        snprintf(s->reason, sizeof s->reason, "openssl backend: no 2048-bit key: %s",
-                 rlab_strerror(rc));
-        return RLAB_OK;
+    int rc = can(be, RLAB_OP_KEYGEN, bits) ? rlab_keygen(be, bits, 65537, NULL, &k)
+                                          : RLAB_ERR_UNSUPPORTED;
+    if (rc == RLAB_OK) {
+        snprintf(source, cap, "own key");
+        return k;
     }
-    struct rlab_bench_keyops ops;
-    if (rlab_bench_keyops_init(&ops, k) != RLAB_OK) {
-        rlab_key_free(k);
-        return RLAB_ERR_NOMEM;
-    }
-    /* Alternate our measurement and the CLI's a few times and keep each
-     * side's best round: on a shared machine a burst of load during one
-     * side's turn would otherwise decide the comparison. */
-    static const enum rlab_bench_kind kinds[RLAB_BENCH_SPEED_OP_COUNT] = {
-        [RLAB_BENCH_SPEED_SIGN] = RLAB_BK_PKCS1_SIGN,
-        [RLAB_BENCH_SPEED_VERIFY] = RLAB_BK_PKCS1_VERIFY,
-        [RLAB_BENCH_SPEED_RAW_PUBLIC] = RLAB_BK_RAW_PUBLIC,
-    };
-    int seconds = r->cfg.quick ? 1 : 2;
-    s->rounds = r->cfg.quick ? 2 : 3;
-    for (unsigned round = 0; round < s->rounds; round++) {
-        progress(&r->cfg, "openssl 2048-bit: PKCS#1 v1.5 sign/verify, raw public (round %u of %u)",
-                 round + 1, s->rounds);
-        for (int op = 0; op < RLAB_BENCH_SPEED_OP_COUNT; op++) {
-            struct rlab_bench_cell cell;
-            rlab_bench_time_op(&ops, kinds[op], &r->cfg, &cell);
-            struct rlab_bench_cell *best = &s->ours[op];
-            if (round == 0 || cell.status != RLAB_BENCH_DONE ||
-                (best->status == RLAB_BENCH_DONE && cell.stat.median > best->stat.median))
-                *best = cell;
-        }
-        progress(&r->cfg, "openssl speed -elapsed -seconds %d -mr rsa2048 (round %u of %u)",
-                 seconds, round + 1, s->rounds);
-        struct rlab_bench_speed cli = {0};
-        rlab_bench_openssl_speed(&cli, seconds);
-        if (cli.status != RLAB_BENCH_DONE) {
-            s->status = cli.status;
-            snprintf(s->reason, sizeof s->reason, "%s", cli.reason);
-            break;
-        }
-        s->status = RLAB_BENCH_DONE;
-        snprintf(s->command, sizeof s->command, "%s", cli.command);
-        snprintf(s->cli_version, sizeof s->cli_version, "%s", cli.cli_version);
-        if (cli.cli_sign > s->cli_sign)
-            s->cli_sign = cli.cli_sign;
-        if (cli.cli_verify > s->cli_verify)
-            s->cli_verify = cli.cli_verify;
-    }
-    rlab_bench_keyops_clear(&ops);
-    rlab_key_free(k);
-    return RLAB_OK;
+    snprintf(source, cap, "no key: cannot import or generate one");
+    return NULL;
 }
 
 int rlab_bench_run(struct rlab_bench_result *r)
 {
-    uint64_t t0 = rlab_bench_now_ns();
+    struct rlab_bench_run run = {.r = r, .t0 = rlab_bench_now_ns()};
+    for (int g = 0; g < RLAB_BG_COUNT; g++)
+        if ((r->cfg.groups & (1u << g)) && groups[g].plan != NULL)
+            run.planned += groups[g].plan(&r->cfg);
     int rc = RLAB_OK;
-    for (size_t bi = 0; bi < r->cfg.n_bits && rc == RLAB_OK; bi++)
-        rc = run_size(r, bi);
-    if (rc == RLAB_OK)
-        rc = run_speed_check(r);
-    r->wall_seconds = (double)(rlab_bench_now_ns() - t0) / 1e9;
+    for (int g = 0; g < RLAB_BG_COUNT && rc == RLAB_OK; g++) {
+        if (!(r->cfg.groups & (1u << g)))
+            continue;
+        uint64_t t0 = rlab_bench_now_ns();
+        if (groups[g].run == NULL) {
+            rlab_bench_cell_set(&r->group[g], RLAB_BENCH_SKIPPED,
+                                "timing: left to the hardening issue (not built yet)",
+                                RLAB_OK);
+        } else {
+            rc = groups[g].run(&run);
+            if (rc == RLAB_OK && r->group[g].status == RLAB_BENCH_NOT_RUN)
+                r->group[g].status = RLAB_BENCH_DONE;
+        }
+        r->group_seconds[g] = (double)(rlab_bench_now_ns() - t0) / 1e9;
+    }
+    for (size_t i = 0; i < run.n_keys; i++)
+        rlab_buf_clear(&run.keys[i].der);
+    r->wall_seconds = (double)(rlab_bench_now_ns() - run.t0) / 1e9;
     return rc;
 }

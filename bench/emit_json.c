@@ -1,4 +1,5 @@
-/* JSON (jansson): the same result as the CSV, nested; see bench.h. */
+/* JSON (jansson): the same rows as the CSV, with the machine and the
+ * configuration as objects; see bench.h. */
 #include <jansson.h>
 #include <math.h>
 
@@ -7,22 +8,6 @@
 static json_t *num_or_null(double v)
 {
     return isnan(v) || isinf(v) ? json_null() : json_real(v);
-}
-
-static json_t *cell_json(const struct rlab_bench_cell *c)
-{
-    json_t *o = json_object();
-    json_object_set_new(o, "status", json_string(rlab_bench_status_name(c->status)));
-    if (c->status == RLAB_BENCH_DONE) {
-        json_object_set_new(o, "samples", json_integer(c->stat.n));
-        json_object_set_new(o, "iters_per_trial", json_integer((json_int_t)c->stat.iters));
-        json_object_set_new(o, "median", num_or_null(c->stat.median));
-        json_object_set_new(o, "p10", num_or_null(c->stat.p10));
-        json_object_set_new(o, "p90", num_or_null(c->stat.p90));
-    }
-    if (c->reason[0] != '\0')
-        json_object_set_new(o, "note", json_string(c->reason));
-    return o;
 }
 
 static json_t *machine_json(const struct rlab_bench_result *r)
@@ -37,81 +22,98 @@ static json_t *machine_json(const struct rlab_bench_result *r)
     json_object_set_new(o, "system", json_string(m->kernel));
     json_object_set_new(o, "compiler", json_string(m->compiler));
     json_object_set_new(o, "build_type", json_string(m->build_type));
+    json_object_set_new(o, "git_revision", json_string(m->git_rev));
     return o;
+}
+
+static json_t *uint_array(const unsigned *v, size_t n)
+{
+    json_t *a = json_array();
+    for (size_t i = 0; i < n; i++)
+        json_array_append_new(a, json_integer(v[i]));
+    return a;
 }
 
 static json_t *config_json(const struct rlab_bench_config *c)
 {
-    json_t *o = json_object(), *bits = json_array();
+    json_t *o = json_object(), *groups = json_array(), *chunks = json_array(),
+           *payloads = json_array();
+    for (int g = 0; g < RLAB_BG_COUNT; g++)
+        if (c->groups & (1u << g))
+            json_array_append_new(groups,
+                                  json_string(rlab_bench_group_name((enum rlab_bench_group)g)));
+    json_object_set_new(o, "groups", groups);
     json_object_set_new(o, "quick", json_boolean(c->quick));
-    for (size_t i = 0; i < c->n_bits; i++)
-        json_array_append_new(bits, json_integer(c->bits[i]));
-    json_object_set_new(o, "bits", bits);
+    json_object_set_new(o, "bits", uint_array(c->bits, c->n_bits));
+    json_object_set_new(o, "keygen_bits", uint_array(c->keygen_bits, c->n_keygen_bits));
     json_object_set_new(o, "trials", json_integer(c->trials));
     json_object_set_new(o, "trial_seconds", json_real(c->trial_seconds));
     json_object_set_new(o, "warmup_seconds", json_real(c->warmup_seconds));
     json_object_set_new(o, "keygen_budget_seconds", json_real(c->keygen_budget));
+    for (size_t i = 0; i < c->n_chunks; i++)
+        json_array_append_new(chunks, json_integer((json_int_t)c->chunks[i]));
+    json_object_set_new(o, "chunk_bytes", chunks);
+    for (size_t i = 0; i < c->n_payloads; i++)
+        json_array_append_new(payloads, json_integer((json_int_t)c->payloads[i]));
+    json_object_set_new(o, "payload_bytes", payloads);
+    json_object_set_new(o, "memcpy_bytes", json_integer((json_int_t)c->memcpy_bytes));
+    json_object_set_new(o, "tcp_bytes", json_integer((json_int_t)c->tcp_bytes));
+    json_object_set_new(o, "handshake_identity_bits", json_integer(c->hs_id_bits));
+    json_object_set_new(o, "handshake_transient_bits", json_integer(c->hs_tr_bits));
     return o;
 }
 
-static json_t *speed_json(const struct rlab_bench_result *r)
+static void set_str(json_t *o, const char *k, const char *v)
 {
-    const struct rlab_bench_speed *s = &r->speed;
+    json_object_set_new(o, k, json_string(v));
+}
+
+static int json_row(void *ctx, const struct rlab_bench_row *row)
+{
     json_t *o = json_object();
-    json_object_set_new(o, "status", json_string(rlab_bench_status_name(s->status)));
-    if (s->status != RLAB_BENCH_DONE) {
-        json_object_set_new(o, "reason", json_string(s->reason));
-        return o;
-    }
-    json_object_set_new(o, "command", json_string(s->command));
-    json_object_set_new(o, "cli_version", json_string(s->cli_version));
-    json_object_set_new(o, "rounds", json_integer(s->rounds));
-    json_object_set_new(o, "cli_sign_per_s", json_real(s->cli_sign));
-    json_object_set_new(o, "cli_verify_per_s", json_real(s->cli_verify));
-    json_t *ours = json_object();
-    for (int op = 0; op < RLAB_BENCH_SPEED_OP_COUNT; op++) {
-        json_t *c = cell_json(&s->ours[op]);
-        double ov = rlab_bench_speed_overhead(r, (enum rlab_bench_speed_op)op);
-        json_object_set_new(c, "overhead_percent", num_or_null(ov));
-        json_object_set_new(ours, rlab_bench_speed_op_name((enum rlab_bench_speed_op)op), c);
-    }
-    json_object_set_new(o, "openssl_backend", ours);
-    return o;
+    set_str(o, "group", row->group);
+    set_str(o, "backend", row->backend);
+    set_str(o, "peer", row->peer);
+    set_str(o, "library", row->library);
+    json_object_set_new(o, "bits", row->bits ? json_integer(row->bits) : json_null());
+    set_str(o, "operation", row->operation);
+    json_object_set_new(o, "size", row->size ? json_integer((json_int_t)row->size) : json_null());
+    set_str(o, "unit", row->unit);
+    set_str(o, "status", rlab_bench_status_name(row->status));
+    int done = row->status == RLAB_BENCH_DONE;
+    json_object_set_new(o, "samples",
+                        done && row->samples ? json_integer(row->samples) : json_null());
+    json_object_set_new(o, "iters_per_trial",
+                        done && row->iters ? json_integer((json_int_t)row->iters) : json_null());
+    json_object_set_new(o, "median", num_or_null(row->median));
+    json_object_set_new(o, "p10", num_or_null(row->p10));
+    json_object_set_new(o, "p90", num_or_null(row->p90));
+    json_object_set_new(o, "p99", num_or_null(row->p99));
+    json_object_set_new(o, "max", num_or_null(row->max));
+    json_object_set_new(o, "ratio", num_or_null(row->ratio));
+    set_str(o, "ratio_to", row->ratio_to);
+    set_str(o, "note", row->note);
+    return json_array_append_new(ctx, o) == 0 ? 0 : RLAB_ERR_NOMEM;
 }
 
 int rlab_bench_emit_json(const struct rlab_bench_result *r, FILE *f)
 {
     const struct rlab_bench_config *c = &r->cfg;
-    json_t *root = json_object(), *backends = json_array(), *results = json_array();
+    json_t *root = json_object(), *backends = json_array(), *rows = json_array();
     json_object_set_new(root, "machine", machine_json(r));
     json_object_set_new(root, "config", config_json(c));
     for (size_t b = 0; b < c->n_backends; b++) {
         json_t *be = json_object();
-        json_object_set_new(be, "name", json_string(c->backends[b]->name));
-        json_object_set_new(be, "library", json_string(r->versions[b]));
+        set_str(be, "name", c->backends[b]->name);
+        set_str(be, "library", r->versions[b]);
         json_array_append_new(backends, be);
-        for (size_t bi = 0; bi < c->n_bits; bi++) {
-            for (int op = 0; op < RLAB_BENCH_OP_COUNT; op++) {
-                json_t *cell = cell_json(&r->cells[b][bi][op]);
-                json_object_set_new(cell, "backend", json_string(c->backends[b]->name));
-                json_object_set_new(cell, "bits", json_integer(c->bits[bi]));
-                json_object_set_new(cell, "operation",
-                                    json_string(rlab_bench_op_name((enum rlab_bench_op)op)));
-                json_object_set_new(cell, "unit",
-                                    json_string(rlab_bench_op_unit((enum rlab_bench_op)op)));
-                double x = rlab_bench_ratio(r, b, bi, (enum rlab_bench_op)op);
-                json_object_set_new(cell, "ratio_to_openssl", num_or_null(x));
-                if (op != RLAB_BENCH_KEYGEN)
-                    json_object_set_new(cell, "key", json_string(r->key_source[b][bi]));
-                json_array_append_new(results, cell);
-            }
-        }
     }
     json_object_set_new(root, "backends", backends);
-    json_object_set_new(root, "results", results);
-    json_object_set_new(root, "speed_check", speed_json(r));
+    int rc = rlab_bench_rows(r, json_row, rows);
+    json_object_set_new(root, "rows", rows);
     json_object_set_new(root, "wall_seconds", json_real(r->wall_seconds));
-    int rc = json_dumpf(root, f, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+    if (rc == 0)
+        rc = json_dumpf(root, f, JSON_INDENT(1) | JSON_PRESERVE_ORDER) == 0 ? 0 : RLAB_ERR_IO;
     fputc('\n', f);
     json_decref(root);
     return rc == 0 && !ferror(f) ? RLAB_OK : RLAB_ERR_IO;

@@ -8,21 +8,6 @@
 
 #include "base/ct.h"
 
-#define MAX_TRIALS 64
-
-static void cell_set(struct rlab_bench_cell *c, enum rlab_bench_status st,
-                     const char *what, int rc)
-{
-    c->status = st;
-    const char *detail = rlab_error_detail();
-    if (rc == RLAB_OK)
-        snprintf(c->reason, sizeof c->reason, "%s", what);
-    else if (detail[0] != '\0')
-        snprintf(c->reason, sizeof c->reason, "%s: %s (%s)", what, rlab_strerror(rc), detail);
-    else
-        snprintf(c->reason, sizeof c->reason, "%s: %s", what, rlab_strerror(rc));
-}
-
 int rlab_bench_keyops_init(struct rlab_bench_keyops *o, const rlab_key *k)
 {
     memset(o, 0, sizeof *o);
@@ -125,6 +110,34 @@ static const char *missing_input(const struct rlab_bench_keyops *o,
     }
 }
 
+struct op_arg {
+    struct rlab_bench_keyops *o;
+    enum rlab_bench_kind kind;
+};
+
+static int op_once(struct rlab_bench_keyops *o, enum rlab_bench_kind kind);
+
+static int op_fn(void *ctx)
+{
+    struct op_arg *a = ctx;
+    return op_once(a->o, a->kind);
+}
+
+enum rlab_bench_kind rlab_bench_kind_of(enum rlab_bench_op op)
+{
+    static const enum rlab_bench_kind kinds[RLAB_BENCH_OP_COUNT] = {
+        [RLAB_BENCH_OAEP_ENCRYPT] = RLAB_BK_OAEP_ENCRYPT,
+        [RLAB_BENCH_OAEP_DECRYPT] = RLAB_BK_OAEP_DECRYPT,
+        [RLAB_BENCH_PSS_SIGN] = RLAB_BK_PSS_SIGN,
+        [RLAB_BENCH_PSS_VERIFY] = RLAB_BK_PSS_VERIFY,
+        [RLAB_BENCH_PKCS1_SIGN] = RLAB_BK_PKCS1_SIGN,
+        [RLAB_BENCH_PKCS1_VERIFY] = RLAB_BK_PKCS1_VERIFY,
+        [RLAB_BENCH_RAW_PRIVATE] = RLAB_BK_RAW_PRIVATE,
+        [RLAB_BENCH_RAW_PUBLIC] = RLAB_BK_RAW_PUBLIC,
+    };
+    return kinds[op];
+}
+
 /* One operation; kept free of allocation so the loop times the backend. */
 static int op_once(struct rlab_bench_keyops *o, enum rlab_bench_kind kind)
 {
@@ -163,75 +176,38 @@ void rlab_bench_time_op(struct rlab_bench_keyops *o, enum rlab_bench_kind kind,
     struct rlab_op_query q = query_for(kind);
     const char *why = rlab_backend_check(o->k->be, &q);
     if (why != NULL) {
-        cell_set(cell, RLAB_BENCH_SKIPPED, why, RLAB_OK);
+        rlab_bench_cell_set(cell, RLAB_BENCH_SKIPPED, why, RLAB_OK);
         return;
     }
     if ((kind == RLAB_BK_OAEP_DECRYPT || kind == RLAB_BK_RAW_PRIVATE ||
          kind == RLAB_BK_PSS_SIGN || kind == RLAB_BK_PKCS1_SIGN) && !o->k->has_private) {
-        cell_set(cell, RLAB_BENCH_SKIPPED, "no private key", RLAB_OK);
+        rlab_bench_cell_set(cell, RLAB_BENCH_SKIPPED, "no private key", RLAB_OK);
         return;
     }
     int rc;
     const char *what = missing_input(o, kind, &rc);
     if (what != NULL) {
-        cell_set(cell, RLAB_BENCH_FAILED, what, rc);
+        rlab_bench_cell_set(cell, RLAB_BENCH_FAILED, what, rc);
         return;
     }
 
-    /* Warm-up: caches, branch predictors, lazy library set-up, CPU clock;
-     * it also tells how many operations make a trial long enough. */
-    rlab_error_clear();
-    uint64_t warm_ns = (uint64_t)(cfg->warmup_seconds * 1e9);
-    uint64_t t0 = rlab_bench_now_ns(), t1;
-    uint64_t count = 0;
-    do {
-        rc = op_once(o, kind);
-        count++;
-        t1 = rlab_bench_now_ns();
-    } while (rc == RLAB_OK && t1 - t0 < warm_ns);
-    if (rc != RLAB_OK) {
-        cell_set(cell, RLAB_BENCH_FAILED, "operation", rc);
-        return;
-    }
-    double per_op = (double)(t1 - t0) / (double)count;
-    double want = ceil(cfg->trial_seconds * 1e9 / (per_op > 1 ? per_op : 1));
-    uint64_t iters = want < 1 ? 1 : (uint64_t)want;
-
-    double rates[MAX_TRIALS];
-    unsigned trials = cfg->trials < 1 ? 1 : cfg->trials > MAX_TRIALS ? MAX_TRIALS : cfg->trials;
-    for (unsigned t = 0; t < trials; t++) {
-        t0 = rlab_bench_now_ns();
-        for (uint64_t i = 0; i < iters && rc == RLAB_OK; i++)
-            rc = op_once(o, kind);
-        t1 = rlab_bench_now_ns();
-        if (rc != RLAB_OK) {
-            cell_set(cell, RLAB_BENCH_FAILED, "operation", rc);
-            return;
-        }
-        rates[t] = (double)iters * 1e9 / (double)(t1 - t0 ? t1 - t0 : 1);
-    }
-    rlab_bench_summarise(rates, trials, &cell->stat);
-    cell->stat.iters = iters;
-    cell->status = RLAB_BENCH_DONE;
+    rlab_bench_time_loop(op_fn, &(struct op_arg){o, kind}, 1.0, cfg, cell);
 }
 
 void rlab_bench_time_keygen(const struct rlab_backend *be, unsigned bits,
                             unsigned n, double budget,
-                            struct rlab_bench_cell *cell, rlab_key **first)
+                            struct rlab_bench_cell *cell, float *ms_out)
 {
     memset(cell, 0, sizeof *cell);
-    *first = NULL;
     struct rlab_op_query q = {.op = RLAB_OP_KEYGEN, .bits = bits};
     const char *why = rlab_backend_check(be, &q);
     if (why != NULL) {
-        cell_set(cell, RLAB_BENCH_SKIPPED, why, RLAB_OK);
+        rlab_bench_cell_set(cell, RLAB_BENCH_SKIPPED, why, RLAB_OK);
         return;
     }
-    double *ms = calloc(n ? n : 1, sizeof *ms);
-    if (ms == NULL) {
-        cell_set(cell, RLAB_BENCH_FAILED, "keygen", RLAB_ERR_NOMEM);
-        return;
-    }
+    if (n > RLAB_BENCH_MAX_KEYS)
+        n = RLAB_BENCH_MAX_KEYS;
+    double ms[RLAB_BENCH_MAX_KEYS];
     uint64_t start = rlab_bench_now_ns();
     unsigned done = 0;
     for (; done < n; done++) {
@@ -240,26 +216,21 @@ void rlab_bench_time_keygen(const struct rlab_backend *be, unsigned bits,
         uint64_t t0 = rlab_bench_now_ns();
         int rc = rlab_keygen(be, bits, 65537, NULL, &k);
         uint64_t t1 = rlab_bench_now_ns();
+        rlab_key_free(k);
         if (rc != RLAB_OK) {
-            cell_set(cell, RLAB_BENCH_FAILED, "keygen", rc);
-            free(ms);
-            rlab_key_free(*first);
-            *first = NULL;
+            rlab_bench_cell_set(cell, RLAB_BENCH_FAILED, "keygen", rc);
             return;
         }
         ms[done] = (double)(t1 - t0) / 1e6;
-        if (*first == NULL)
-            *first = k;
-        else
-            rlab_key_free(k);
-        if ((double)(t1 - start) / 1e9 >= budget && done + 1 < n) {
+        if ((double)(rlab_bench_now_ns() - start) / 1e9 >= budget && done + 1 < n) {
             done++;
             snprintf(cell->reason, sizeof cell->reason,
-                     "stopped after %u of %u keys: %.0f s time budget", done, n, budget);
+                     "stopped after %u of %u keys: %.1f s time budget", done, n, budget);
             break;
         }
     }
     rlab_bench_summarise(ms, done, &cell->stat);
+    for (unsigned i = 0; i < done; i++)
+        ms_out[i] = (float)ms[i];
     cell->status = RLAB_BENCH_DONE;
-    free(ms);
 }

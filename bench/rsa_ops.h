@@ -50,11 +50,14 @@ void rlab_bench_time_op(struct rlab_bench_keyops *o, enum rlab_bench_kind kind,
                         const struct rlab_bench_config *cfg,
                         struct rlab_bench_cell *cell);
 
-/* Generate up to n keys, timing each (ms); stop early once `budget` seconds
- * have gone by (with at least one key).  *first gets the first key (or NULL
- * on failure); the others are freed outside the timed region. */
+/* Generate up to n keys (n <= RLAB_BENCH_MAX_KEYS), timing each (ms); stop
+ * early once `budget` seconds have gone by (with at least one key).  ms[]
+ * gets the times sorted; every key is freed outside the timed region. */
 void rlab_bench_time_keygen(const struct rlab_backend *be, unsigned bits,
                             unsigned n, double budget,
-                            struct rlab_bench_cell *cell, rlab_key **first);
+                            struct rlab_bench_cell *cell, float *ms);
+
+/* The bench kind of an ops-group operation. */
+enum rlab_bench_kind rlab_bench_kind_of(enum rlab_bench_op op);
 
 #endif

@@ -1,7 +1,7 @@
 /*
  * C2SP chunked-encryption v1 (Cobblestone) over the backends' AES-GCM and
  * core/hmac.h's HKDF.  see stream.h; the byte-exact description is
- * docs/STREAM.md.
+ * docs/PROTOCOL.md, "Message streams".
  */
 #include "core/stream.h"
 

@@ -2,7 +2,8 @@
  * Message streams: C2SP chunked-encryption v1 (c2sp.org/chunked-encryption,
  * "Cobblestone"), the format of every rsalab/1 application message.
  *
- * Byte layout (docs/STREAM.md has the derivation with every label):
+ * Byte layout (docs/PROTOCOL.md, "Message streams", has the derivation
+ * with every label):
  *
  *   salt (24) || commitment (32) || chunk 0 || chunk 1 || ... || final chunk
  *

@@ -136,16 +136,22 @@ if has_cap oaep; then
         "$RSALAB" decrypt --backend "$BE" --key "$k.pem" --in "$tmp/ct" --out "$tmp/pt"
     same "rsalab decrypt gives the plaintext back" "$tmp/msg" "$tmp/pt"
 
-    label=rsalab-label
-    label_hex=$(printf '%s' "$label" | od -An -tx1 | tr -d ' \n')
-    expect 0 "openssl pkeyutl -encrypt OAEP sha384 with a label" \
-        "$OPENSSL" pkeyutl -encrypt -pubin -inkey "$k.pub.pem" -in "$tmp/msg" -out "$tmp/ct2" \
-        -pkeyopt rsa_padding_mode:oaep -pkeyopt rsa_oaep_md:sha384 -pkeyopt rsa_mgf1_md:sha384 \
-        -pkeyopt "rsa_oaep_label:$label_hex"
-    expect 0 "rsalab decrypt --hash sha384 --label" \
-        "$RSALAB" decrypt --backend "$BE" --key "$k.pem" --hash sha384 --label "$label" \
-        --in "$tmp/ct2" --out "$tmp/pt2"
-    same "labelled plaintext back" "$tmp/msg" "$tmp/pt2"
+    # Labels are optional too (Botan 2's FFI takes them only as text inside
+    # the padding name): skipped when oaep-label is not listed.
+    if has_cap oaep-label; then
+        label=rsalab-label
+        label_hex=$(printf '%s' "$label" | od -An -tx1 | tr -d ' \n')
+        expect 0 "openssl pkeyutl -encrypt OAEP sha384 with a label" \
+            "$OPENSSL" pkeyutl -encrypt -pubin -inkey "$k.pub.pem" -in "$tmp/msg" -out "$tmp/ct2" \
+            -pkeyopt rsa_padding_mode:oaep -pkeyopt rsa_oaep_md:sha384 -pkeyopt rsa_mgf1_md:sha384 \
+            -pkeyopt "rsa_oaep_label:$label_hex"
+        expect 0 "rsalab decrypt --hash sha384 --label" \
+            "$RSALAB" decrypt --backend "$BE" --key "$k.pem" --hash sha384 --label "$label" \
+            --in "$tmp/ct2" --out "$tmp/pt2"
+        same "labelled plaintext back" "$tmp/msg" "$tmp/pt2"
+    else
+        skip "OAEP with a label" "$BE has no oaep-label capability"
+    fi
 
     # An MGF1 hash other than the hash is optional (mbedTLS 2.28 cannot).
     if has_cap oaep-mgf1; then
@@ -184,49 +190,54 @@ else
 fi
 
 # ---- PSS ---------------------------------------------------------------------
-# Verification recovers the salt length by default; a backend that cannot
-# (no pss-auto-salt) is given the length rsalab signs with (the hash length).
-salt_opt=""
-has_cap pss-auto-salt || salt_opt="--salt-len 32"
-expect 0 "rsalab sign PSS sha256" \
-    "$RSALAB" sign --backend "$BE" --key "$k.pem" --padding pss --hash sha256 \
-    --in "$tmp/msg" --out "$tmp/sig"
-expect 0 "openssl dgst -verify accepts rsalab's PSS signature" \
-    "$OPENSSL" dgst -sha256 -sigopt rsa_padding_mode:pss -sigopt rsa_pss_saltlen:-2 \
-    -verify "$k.pub.pem" -signature "$tmp/sig" "$tmp/msg"
-expect 0 "openssl dgst -verify with salt length 32 (the default is the hash length)" \
-    "$OPENSSL" dgst -sha256 -sigopt rsa_padding_mode:pss -sigopt rsa_pss_saltlen:32 \
-    -verify "$k.pub.pem" -signature "$tmp/sig" "$tmp/msg"
-expect 0 "rsalab verify of its own PSS signature" \
-    "$RSALAB" verify --backend "$BE" --key "$k.pub.pem" $salt_opt --sig "$tmp/sig" --in "$tmp/msg"
+# PSS itself is optional (BearSSL 0.6 has none): skipped when not listed.
+if has_cap pss; then
+    # Verification recovers the salt length by default; a backend that cannot
+    # (no pss-auto-salt) is given the length rsalab signs with (the hash length).
+    salt_opt=""
+    has_cap pss-auto-salt || salt_opt="--salt-len 32"
+    expect 0 "rsalab sign PSS sha256" \
+        "$RSALAB" sign --backend "$BE" --key "$k.pem" --padding pss --hash sha256 \
+        --in "$tmp/msg" --out "$tmp/sig"
+    expect 0 "openssl dgst -verify accepts rsalab's PSS signature" \
+        "$OPENSSL" dgst -sha256 -sigopt rsa_padding_mode:pss -sigopt rsa_pss_saltlen:-2 \
+        -verify "$k.pub.pem" -signature "$tmp/sig" "$tmp/msg"
+    expect 0 "openssl dgst -verify with salt length 32 (the default is the hash length)" \
+        "$OPENSSL" dgst -sha256 -sigopt rsa_padding_mode:pss -sigopt rsa_pss_saltlen:32 \
+        -verify "$k.pub.pem" -signature "$tmp/sig" "$tmp/msg"
+    expect 0 "rsalab verify of its own PSS signature" \
+        "$RSALAB" verify --backend "$BE" --key "$k.pub.pem" $salt_opt --sig "$tmp/sig" --in "$tmp/msg"
 
-expect 0 "openssl dgst -sign PSS sha256 salt 32" \
-    "$OPENSSL" dgst -sha256 -sign "$k.pem" -sigopt rsa_padding_mode:pss \
-    -sigopt rsa_pss_saltlen:32 -out "$tmp/osig" "$tmp/msg"
-expect 0 "rsalab verify accepts openssl's PSS signature" \
-    "$RSALAB" verify --backend "$BE" --key "$k.pub.pem" $salt_opt --sig "$tmp/osig" --in "$tmp/msg"
-expect 0 "rsalab verify --salt-len 32" \
-    "$RSALAB" verify --backend "$BE" --key "$k.pub.pem" --sig "$tmp/osig" --salt-len 32 \
-    --in "$tmp/msg"
-expect 0 "openssl dgst -sign PSS sha512 salt max" \
-    "$OPENSSL" dgst -sha512 -sign "$k.pem" -sigopt rsa_padding_mode:pss \
-    -sigopt rsa_pss_saltlen:max -out "$tmp/osig512" "$tmp/msg"
-if has_cap pss-auto-salt; then
-    expect 0 "rsalab verify --hash sha512 --salt-len auto of a max-salt signature" \
-        "$RSALAB" verify --backend "$BE" --key "$k.pub.pem" --hash sha512 --salt-len auto \
-        --sig "$tmp/osig512" --in "$tmp/msg"
+    expect 0 "openssl dgst -sign PSS sha256 salt 32" \
+        "$OPENSSL" dgst -sha256 -sign "$k.pem" -sigopt rsa_padding_mode:pss \
+        -sigopt rsa_pss_saltlen:32 -out "$tmp/osig" "$tmp/msg"
+    expect 0 "rsalab verify accepts openssl's PSS signature" \
+        "$RSALAB" verify --backend "$BE" --key "$k.pub.pem" $salt_opt --sig "$tmp/osig" --in "$tmp/msg"
+    expect 0 "rsalab verify --salt-len 32" \
+        "$RSALAB" verify --backend "$BE" --key "$k.pub.pem" --sig "$tmp/osig" --salt-len 32 \
+        --in "$tmp/msg"
+    expect 0 "openssl dgst -sign PSS sha512 salt max" \
+        "$OPENSSL" dgst -sha512 -sign "$k.pem" -sigopt rsa_padding_mode:pss \
+        -sigopt rsa_pss_saltlen:max -out "$tmp/osig512" "$tmp/msg"
+    if has_cap pss-auto-salt; then
+        expect 0 "rsalab verify --hash sha512 --salt-len auto of a max-salt signature" \
+            "$RSALAB" verify --backend "$BE" --key "$k.pub.pem" --hash sha512 --salt-len auto \
+            --sig "$tmp/osig512" --in "$tmp/msg"
+    else
+        skip "rsalab verify --salt-len auto" "rsalab backends lists no pss-auto-salt for $BE"
+    fi
+
+    flip_byte "$tmp/sig" "$tmp/sig.bad" 17
+    expect 1 "rsalab verify of a corrupted signature exits 1" \
+        "$RSALAB" verify --backend "$BE" --key "$k.pub.pem" $salt_opt --sig "$tmp/sig.bad" --in "$tmp/msg"
+    expect 1 "openssl agrees the corrupted signature is bad" \
+        "$OPENSSL" dgst -sha256 -sigopt rsa_padding_mode:pss -sigopt rsa_pss_saltlen:-2 \
+        -verify "$k.pub.pem" -signature "$tmp/sig.bad" "$tmp/msg"
+    expect 1 "rsalab verify of another message exits 1" \
+        "$RSALAB" verify --backend "$BE" --key "$k.pub.pem" $salt_opt --sig "$tmp/sig" --in "$tmp/msg2"
 else
-    skip "rsalab verify --salt-len auto" "rsalab backends lists no pss-auto-salt for $BE"
+    skip "PSS in both directions with openssl" "rsalab backends lists no pss for $BE"
 fi
-
-flip_byte "$tmp/sig" "$tmp/sig.bad" 17
-expect 1 "rsalab verify of a corrupted signature exits 1" \
-    "$RSALAB" verify --backend "$BE" --key "$k.pub.pem" $salt_opt --sig "$tmp/sig.bad" --in "$tmp/msg"
-expect 1 "openssl agrees the corrupted signature is bad" \
-    "$OPENSSL" dgst -sha256 -sigopt rsa_padding_mode:pss -sigopt rsa_pss_saltlen:-2 \
-    -verify "$k.pub.pem" -signature "$tmp/sig.bad" "$tmp/msg"
-expect 1 "rsalab verify of another message exits 1" \
-    "$RSALAB" verify --backend "$BE" --key "$k.pub.pem" $salt_opt --sig "$tmp/sig" --in "$tmp/msg2"
 
 # ---- PKCS#1 v1.5 signatures: deterministic, so byte-identical ---------------------
 expect 0 "rsalab sign --padding pkcs1" \

@@ -59,9 +59,10 @@ endif()
 
 # The error paths under valgrind memcheck (uninitialised reads, leaks) as in
 # Monocypher's test script; the sanitizer build covers the same ground with
-# ASan, so these run only in the plain build.  Label "memcheck"; the openssl
-# key suite is the slow one (EVP_PKEY_check's primality rounds under
-# valgrind take about four minutes).
+# ASan, so these run only in the plain build.  Label "memcheck".  The key
+# suite runs on 1024-bit keys only here (RSALAB_TEST_SMALL_KEYS=1, see
+# test_keys.c): the same paths, without the minutes valgrind spends in
+# 2048-bit key generation and OpenSSL's primality checks on import.
 if(VALGRIND AND NOT RSALAB_SANITIZE)
   foreach(suite negative keys symmetric)
     foreach(be ${RSALAB_BACKENDS})
@@ -70,7 +71,26 @@ if(VALGRIND AND NOT RSALAB_SANITIZE)
                        --errors-for-leak-kinds=definite
                        $<TARGET_FILE:suite_${suite}> ${be})
       set_tests_properties(memcheck.${suite}.${be} PROPERTIES
-        TIMEOUT 1800 SKIP_RETURN_CODE 77 LABELS "memcheck;${suite};${be}")
+        TIMEOUT 1800 SKIP_RETURN_CODE 77 LABELS "memcheck;${suite};${be}"
+        ENVIRONMENT "RSALAB_TEST_SMALL_KEYS=1")
     endforeach()
   endforeach()
+endif()
+
+# The gmp backend's private operation has two engines (backends/gmp/gmp_r52.h):
+# the default takes AVX-512 IFMA where the CPU has it; these rerun its suites
+# on GMP's mpn_sec_powm (RSALAB_GMP_ENGINE=mpn): roundtrip.gmp-mpn, ...
+if("gmp" IN_LIST RSALAB_BACKENDS)
+  foreach(suite roundtrip negative)
+    add_test(NAME ${suite}.gmp-mpn COMMAND suite_${suite} gmp)
+    set_tests_properties(${suite}.gmp-mpn PROPERTIES ENVIRONMENT RSALAB_GMP_ENGINE=mpn
+      TIMEOUT 1200 SKIP_RETURN_CODE 77 LABELS "suite;${suite};gmp")
+  endforeach()
+  if("openssl" IN_LIST RSALAB_BACKENDS)
+    add_test(NAME cross.gmp-openssl-mpn COMMAND suite_cross gmp openssl)
+    add_test(NAME cross.openssl-gmp-mpn COMMAND suite_cross openssl gmp)
+    set_tests_properties(cross.gmp-openssl-mpn cross.openssl-gmp-mpn PROPERTIES
+      ENVIRONMENT RSALAB_GMP_ENGINE=mpn TIMEOUT 1200 SKIP_RETURN_CODE 77
+      LABELS "suite;cross;gmp;openssl")
+  endif()
 endif()

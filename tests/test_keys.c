@@ -6,6 +6,11 @@
  * eight forms.
  *
  * usage: suite_keys BACKEND [SEED]
+ *
+ * RSALAB_TEST_SMALL_KEYS=1 (set by the memcheck.keys.* tests) runs every
+ * case on 1024-bit keys only: the same code and error paths, without
+ * valgrind spending minutes in 2048-bit key generation and in OpenSSL's
+ * primality checks of every imported private key (EVP_PKEY_check).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -19,6 +24,11 @@
 static const unsigned sizes[] = {1024, 2048};
 #define NSIZES 2
 #define MAXK 512
+
+/* The key size of the single-size cases, and how many of sizes[] the
+ * export/import round trip walks; see RSALAB_TEST_SMALL_KEYS above. */
+static unsigned main_bits = 2048;
+static int n_sizes = NSIZES;
 
 static const char *const pem_label[RLAB_KEYFMT_COUNT] = {
     [RLAB_KEYFMT_PKCS1_PRIV] = "RSA PRIVATE KEY",
@@ -181,7 +191,7 @@ static int need_ops(const struct rlab_backend *be)
 START_TEST(test_converted_keys_work)
 {
     const struct rlab_backend *be = tu_backend(0);
-    const unsigned bits = 2048;
+    const unsigned bits = main_bits;
     /* _i == 0: private forms; _i == 1: public forms. */
     const rlab_keyfmt priv_f[2] = {RLAB_KEYFMT_PKCS1_PRIV, RLAB_KEYFMT_PKCS8};
     const rlab_keyfmt pub_f[2] = {RLAB_KEYFMT_PKCS1_PUB, RLAB_KEYFMT_SPKI};
@@ -216,7 +226,7 @@ END_TEST
 START_TEST(test_components_roundtrip)
 {
     const struct rlab_backend *be = tu_backend(0);
-    const unsigned bits = 2048;
+    const unsigned bits = main_bits;
     struct rlab_op_query qt = {.op = RLAB_OP_TO_COMPONENTS};
     struct rlab_op_query qf = {.op = RLAB_OP_FROM_COMPONENTS};
     struct rlab_op_query qe = {.op = RLAB_OP_EXPORT};
@@ -289,7 +299,7 @@ END_TEST
 START_TEST(test_public_export_of_private_key)
 {
     const struct rlab_backend *be = tu_backend(0);
-    const unsigned bits = 2048;
+    const unsigned bits = main_bits;
     const rlab_keyfmt fs[2] = {RLAB_KEYFMT_PKCS1_PUB, RLAB_KEYFMT_SPKI};
     for (int i = 0; i < 4; i++) {
         rlab_keyfmt f = fs[i / 2];
@@ -312,7 +322,7 @@ END_TEST
 START_TEST(test_private_export_of_public_key)
 {
     const struct rlab_backend *be = tu_backend(0);
-    const unsigned bits = 2048;
+    const unsigned bits = main_bits;
     const rlab_keyfmt fs[2] = {RLAB_KEYFMT_PKCS1_PRIV, RLAB_KEYFMT_PKCS8};
     for (int i = 0; i < 4; i++) {
         rlab_keyfmt f = fs[i / 2];
@@ -339,7 +349,7 @@ END_TEST
 START_TEST(test_keyfile_detects_every_form)
 {
     const struct rlab_backend *be = tu_backend(0);
-    const unsigned bits = 2048;
+    const unsigned bits = main_bits;
     char dir[] = "/tmp/rsalab-keys-XXXXXX";
     int have_dir = mkdtemp(dir) != NULL;
     for (int f = 0; f < RLAB_KEYFMT_COUNT; f++) {
@@ -388,9 +398,15 @@ END_TEST
 int main(int argc, char **argv)
 {
     tu_init(argc, argv, 1);
+    const char *small = getenv("RSALAB_TEST_SMALL_KEYS");
+    if (small != NULL && strcmp(small, "1") == 0) {
+        main_bits = sizes[0];
+        n_sizes = 1;
+        printf("RSALAB_TEST_SMALL_KEYS=1: %u-bit keys only\n", main_bits);
+    }
     Suite *s = suite_create("keys");
     TCase *tc = tu_tcase(s, "export-import");
-    tcase_add_loop_test(tc, test_export_import_roundtrip, 0, NSIZES);
+    tcase_add_loop_test(tc, test_export_import_roundtrip, 0, n_sizes);
     tc = tu_tcase(s, "converted");
     tcase_add_loop_test(tc, test_converted_keys_work, 0, 2);
     tc = tu_tcase(s, "components");

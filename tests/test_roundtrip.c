@@ -42,7 +42,7 @@ static void oaep_case(const struct rlab_backend *be, unsigned bits, rlab_hash h,
     struct rlab_oaep_params p = {h, m, with_label ? label : NULL,
                                  with_label ? sizeof label - 1 : 0};
     struct rlab_op_query qe = {.op = RLAB_OP_OAEP_ENCRYPT, .hash = h, .mgf1_hash = m,
-                               .label_len = p.label_len};
+                               .label_len = p.label_len, .empty_msg = mlen == 0};
     struct rlab_op_query qd = qe;
     qd.op = RLAB_OP_OAEP_DECRYPT;
     if (!tu_need(be, &qe) || !tu_need(be, &qd))
@@ -284,8 +284,8 @@ START_TEST(test_pkcs1_encrypt_roundtrip)
     const size_t lens[] = {k - 11, (k - 11) / 2, 1, 0};
     for (size_t i = 0; i < sizeof lens / sizeof lens[0]; i++) {
         tu_case("%s pkcs1-encrypt %u mlen=%zu", be->name, bits, lens[i]);
-        struct rlab_op_query qe = {.op = RLAB_OP_PKCS1_ENCRYPT};
-        struct rlab_op_query qd = {.op = RLAB_OP_PKCS1_DECRYPT};
+        struct rlab_op_query qe = {.op = RLAB_OP_PKCS1_ENCRYPT, .empty_msg = lens[i] == 0};
+        struct rlab_op_query qd = {.op = RLAB_OP_PKCS1_DECRYPT, .empty_msg = lens[i] == 0};
         if (!tu_need(be, &qe) || !tu_need(be, &qd))
             continue;
         rlab_key *priv = tu_key(be, bits, 0), *pub = tu_pubkey(be, bits, 0);

@@ -106,6 +106,28 @@ foreach(be ${RSALAB_BACKENDS})
     math(EXPR _n_vector_tests "${_n_vector_tests} + 1")
   endforeach()
 endforeach()
+# The gmp backend's RSA files again on its mpn_sec_powm engine (the default
+# takes AVX-512 IFMA where the CPU has it; backends/gmp/gmp_r52.h):
+# vectors.gmp-mpn.<source>.<file stem>.
+if("gmp" IN_LIST RSALAB_BACKENDS)
+  foreach(entry ${_vector_files})
+    string(REPLACE "|" ";" _parts "${entry}")
+    list(GET _parts 0 _source)
+    list(GET _parts 1 _family)
+    list(GET _parts 2 _file)
+    if(NOT EXISTS "${_file}" OR NOT _family IN_LIST _rsa_families)
+      continue()
+    endif()
+    get_filename_component(_stem "${_file}" NAME_WLE)
+    set(_name "vectors.gmp-mpn.${_source}.${_stem}")
+    add_test(NAME ${_name}
+             COMMAND $<TARGET_FILE:rsalab> vectors --backend gmp --file "${_file}"
+                     --vectors "${RSALAB_VECTOR_DIR}" ${_wp_args} --fail-on-skip)
+    set_tests_properties(${_name} PROPERTIES LABELS "vectors;gmp" SKIP_RETURN_CODE 77
+                         TIMEOUT 600 ENVIRONMENT RSALAB_GMP_ENGINE=mpn)
+    math(EXPR _n_vector_tests "${_n_vector_tests} + 1")
+  endforeach()
+endif()
 message(STATUS "rsalab: ${_n_vector_tests} vector tests")
 
 set(_rsa "${_v}/asymmetric/RSA")

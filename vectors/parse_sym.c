@@ -139,76 +139,95 @@ static int emit_hkdf(struct sym *s, size_t line)
     return c->context != NULL ? RLAB_OK : RLAB_ERR_NOMEM;
 }
 
+/* One "key = value" line of each format; a line that ends a case emits it. */
+static int pair_shavs(struct sym *s, struct rlab_kv *kv)
+{
+    if (rlab_kv_key_is(kv, "Len")) {
+        s->have_len = 1;
+        return rlab_kv_ulong(kv, &s->len_bits);
+    }
+    if (rlab_kv_key_is(kv, "Msg"))
+        return rlab_kv_hex(kv, &s->a);
+    if (rlab_kv_key_is(kv, "MD")) {
+        int rc = rlab_kv_hex(kv, &s->b);
+        return rc == RLAB_OK ? emit_hash(s, kv->line) : rc;
+    }
+    return RLAB_OK;
+}
+
+static int pair_monte(struct sym *s, struct rlab_kv *kv)
+{
+    if (rlab_kv_key_is(kv, "Seed"))
+        return rlab_kv_hex(kv, &s->a);
+    if (rlab_kv_key_is(kv, "COUNT")) {
+        s->have_count = 1;
+        return rlab_kv_ulong(kv, &s->count);
+    }
+    if (rlab_kv_key_is(kv, "MD")) {
+        int rc = rlab_kv_hex(kv, &s->b);
+        return rc == RLAB_OK ? emit_monte(s, kv->line) : rc;
+    }
+    return RLAB_OK;
+}
+
+/* GCM: "Count" starts a case (and emits the one before it). */
+static int pair_gcm(struct sym *s, struct rlab_kv *kv)
+{
+    static const char *const keys[] = {"Key", "IV", "PT", "AAD", "CT", "Tag"};
+    struct rlab_buf *dst[] = {&s->a, &s->b, &s->c, &s->d, &s->e, &s->g};
+    if (rlab_kv_key_is(kv, "Count")) {
+        int rc = emit_gcm(s, kv->line);
+        s->open = 1;
+        return rc == RLAB_OK ? rlab_kv_ulong(kv, &s->count) : rc;
+    }
+    for (size_t i = 0; i < 6; i++)
+        if (rlab_kv_key_is(kv, keys[i]))
+            return rlab_kv_hex(kv, dst[i]);
+    return RLAB_OK;
+}
+
+static int pair_hmac(struct sym *s, struct rlab_kv *kv)
+{
+    if (rlab_kv_key_is(kv, "Key"))
+        return rlab_kv_hex(kv, &s->a);
+    if (rlab_kv_key_is(kv, "Msg"))
+        return rlab_kv_hex(kv, &s->b);
+    if (rlab_kv_key_is(kv, "MD")) {
+        int rc = rlab_kv_hex(kv, &s->c);
+        return rc == RLAB_OK ? emit_hash(s, kv->line) : rc;
+    }
+    return RLAB_OK;
+}
+
+static int pair_hkdf(struct sym *s, struct rlab_kv *kv)
+{
+    static const char *const keys[] = {"IKM", "salt", "info", "PRK"};
+    struct rlab_buf *dst[] = {&s->a, &s->b, &s->c, &s->d};
+    if (rlab_kv_key_is(kv, "COUNT"))
+        return rlab_kv_ulong(kv, &s->count);
+    if (rlab_kv_key_is(kv, "Hash"))
+        return rlab_kv_hash(kv, &s->hash);
+    if (rlab_kv_key_is(kv, "L"))
+        return rlab_kv_ulong(kv, &s->okm_len);
+    for (size_t i = 0; i < 4; i++)
+        if (rlab_kv_key_is(kv, keys[i]))
+            return rlab_kv_hex(kv, dst[i]);
+    if (rlab_kv_key_is(kv, "OKM")) {
+        int rc = rlab_kv_hex(kv, &s->e);
+        return rc == RLAB_OK ? emit_hkdf(s, kv->line) : rc;
+    }
+    return RLAB_OK;
+}
+
 static int pair(struct sym *s, struct rlab_kv *kv)
 {
     switch (s->fmt) {
-    case RLAB_VEC_FMT_SHAVS:
-        if (rlab_kv_key_is(kv, "Len")) {
-            s->have_len = 1;
-            return rlab_kv_ulong(kv, &s->len_bits);
-        }
-        if (rlab_kv_key_is(kv, "Msg"))
-            return rlab_kv_hex(kv, &s->a);
-        if (rlab_kv_key_is(kv, "MD")) {
-            int rc = rlab_kv_hex(kv, &s->b);
-            return rc == RLAB_OK ? emit_hash(s, kv->line) : rc;
-        }
-        return RLAB_OK;
-    case RLAB_VEC_FMT_SHAVS_MONTE:
-        if (rlab_kv_key_is(kv, "Seed"))
-            return rlab_kv_hex(kv, &s->a);
-        if (rlab_kv_key_is(kv, "COUNT")) {
-            s->have_count = 1;
-            return rlab_kv_ulong(kv, &s->count);
-        }
-        if (rlab_kv_key_is(kv, "MD")) {
-            int rc = rlab_kv_hex(kv, &s->b);
-            return rc == RLAB_OK ? emit_monte(s, kv->line) : rc;
-        }
-        return RLAB_OK;
-    case RLAB_VEC_FMT_GCM: {
-        static const char *const keys[] = {"Key", "IV", "PT", "AAD", "CT", "Tag"};
-        struct rlab_buf *dst[] = {&s->a, &s->b, &s->c, &s->d, &s->e, &s->g};
-        if (rlab_kv_key_is(kv, "Count")) {
-            int rc = emit_gcm(s, kv->line);
-            s->open = 1;
-            return rc == RLAB_OK ? rlab_kv_ulong(kv, &s->count) : rc;
-        }
-        for (size_t i = 0; i < 6; i++)
-            if (rlab_kv_key_is(kv, keys[i]))
-                return rlab_kv_hex(kv, dst[i]);
-        return RLAB_OK;
-    }
-    case RLAB_VEC_FMT_HMAC:
-        if (rlab_kv_key_is(kv, "Key"))
-            return rlab_kv_hex(kv, &s->a);
-        if (rlab_kv_key_is(kv, "Msg"))
-            return rlab_kv_hex(kv, &s->b);
-        if (rlab_kv_key_is(kv, "MD")) {
-            int rc = rlab_kv_hex(kv, &s->c);
-            return rc == RLAB_OK ? emit_hash(s, kv->line) : rc;
-        }
-        return RLAB_OK;
-    case RLAB_VEC_FMT_HKDF: {
-        static const char *const keys[] = {"IKM", "salt", "info", "PRK"};
-        struct rlab_buf *dst[] = {&s->a, &s->b, &s->c, &s->d};
-        if (rlab_kv_key_is(kv, "COUNT"))
-            return rlab_kv_ulong(kv, &s->count);
-        if (rlab_kv_key_is(kv, "Hash"))
-            return rlab_kv_hash(kv, &s->hash);
-        if (rlab_kv_key_is(kv, "L"))
-            return rlab_kv_ulong(kv, &s->okm_len);
-        for (size_t i = 0; i < 4; i++)
-            if (rlab_kv_key_is(kv, keys[i]))
-                return rlab_kv_hex(kv, dst[i]);
-        if (rlab_kv_key_is(kv, "OKM")) {
-            int rc = rlab_kv_hex(kv, &s->e);
-            return rc == RLAB_OK ? emit_hkdf(s, kv->line) : rc;
-        }
-        return RLAB_OK;
-    }
-    default:
-        return rlab_error_set(RLAB_ERR_PARSE, "not a symmetric format");
+    case RLAB_VEC_FMT_SHAVS: return pair_shavs(s, kv);
+    case RLAB_VEC_FMT_SHAVS_MONTE: return pair_monte(s, kv);
+    case RLAB_VEC_FMT_GCM: return pair_gcm(s, kv);
+    case RLAB_VEC_FMT_HMAC: return pair_hmac(s, kv);
+    case RLAB_VEC_FMT_HKDF: return pair_hkdf(s, kv);
+    default: return rlab_error_set(RLAB_ERR_PARSE, "not a symmetric format");
     }
 }
 

@@ -23,7 +23,8 @@ static void decrypt(struct rlab_vec_ctx *x, const struct rlab_vec_case *c)
 {
     const rlab_vec_kind K = RLAB_VEC_K_DECRYPT;
     struct rlab_op_query q = {.op = RLAB_OP_OAEP_DECRYPT, .hash = c->hash,
-                              .mgf1_hash = c->mgf1, .label_len = c->label.len};
+                              .mgf1_hash = c->mgf1, .label_len = c->label.len,
+                              .empty_msg = c->expect != RLAB_VEC_INVALID && c->msg.len == 0};
     const rlab_key *k = rlab_vec_checked_key(x, c, K, &q, 1);
     if (k == NULL)
         return;
@@ -43,7 +44,7 @@ static void encrypt_kat(struct rlab_vec_ctx *x, const struct rlab_vec_case *c)
     const rlab_vec_kind K = RLAB_VEC_K_ENCRYPT_KAT;
     struct rlab_op_query q = {.op = RLAB_OP_OAEP_ENCRYPT, .hash = c->hash,
                               .mgf1_hash = c->mgf1, .label_len = c->label.len,
-                              .replay_rng = 1};
+                              .replay_rng = 1, .empty_msg = c->msg.len == 0};
     const rlab_key *k = rlab_vec_checked_key(x, c, K, &q, 0);
     if (k == NULL)
         return;

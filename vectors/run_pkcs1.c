@@ -62,7 +62,8 @@ void rlab_vec_run_pkcs1_sig(struct rlab_vec_ctx *x)
 static void decrypt(struct rlab_vec_ctx *x, const struct rlab_vec_case *c)
 {
     const rlab_vec_kind K = RLAB_VEC_K_DECRYPT;
-    struct rlab_op_query q = {.op = RLAB_OP_PKCS1_DECRYPT};
+    struct rlab_op_query q = {.op = RLAB_OP_PKCS1_DECRYPT,
+                              .empty_msg = c->expect != RLAB_VEC_INVALID && c->msg.len == 0};
     const rlab_key *k = rlab_vec_checked_key(x, c, K, &q, 1);
     if (k == NULL)
         return;
@@ -79,7 +80,8 @@ static void decrypt(struct rlab_vec_ctx *x, const struct rlab_vec_case *c)
 static void encrypt_kat(struct rlab_vec_ctx *x, const struct rlab_vec_case *c)
 {
     const rlab_vec_kind K = RLAB_VEC_K_ENCRYPT_KAT;
-    struct rlab_op_query q = {.op = RLAB_OP_PKCS1_ENCRYPT, .replay_rng = 1};
+    struct rlab_op_query q = {.op = RLAB_OP_PKCS1_ENCRYPT, .replay_rng = 1,
+                              .empty_msg = c->msg.len == 0};
     const rlab_key *k = rlab_vec_checked_key(x, c, K, &q, 0);
     if (k == NULL)
         return;

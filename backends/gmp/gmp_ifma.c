@@ -74,21 +74,22 @@ R52_INLINE void ifma_step_vec(__m256i *acc, const uint64_t *a, const uint64_t *m
 {
     const __m256i zero = _mm256_setzero_si256();
     const __m256i bv = _mm256_set1_epi64x((long long)bi), yv = _mm256_set1_epi64x((long long)y);
-    __m256i hi[R52_VMAX];
-    /* the products are summed apart from the accumulator, so that its
-     * chain from step to step is one multiply-add, two adds and a shift */
 #pragma GCC unroll 16
     for (size_t v = 0; v < V; v++) {
         __m256i av = _mm256_loadu_si256((const __m256i *)(a + 4 * v));
         __m256i mv = _mm256_loadu_si256((const __m256i *)(m + 4 * v));
-        __m256i lm = _mm256_madd52lo_epu64(zero, mv, yv);
-        hi[v] = _mm256_madd52hi_epu64(_mm256_madd52hi_epu64(zero, av, bv), mv, yv);
-        acc[v] = _mm256_add_epi64(_mm256_madd52lo_epu64(acc[v], av, bv), lm);
+        acc[v] = _mm256_madd52lo_epu64(_mm256_madd52lo_epu64(acc[v], av, bv), mv, yv);
     }
 #pragma GCC unroll 16
     for (size_t v = 0; v + 1 < V; v++)
-        acc[v] = _mm256_add_epi64(_mm256_alignr_epi64(acc[v + 1], acc[v], 1), hi[v]);
-    acc[V - 1] = _mm256_add_epi64(_mm256_alignr_epi64(zero, acc[V - 1], 1), hi[V - 1]);
+        acc[v] = _mm256_alignr_epi64(acc[v + 1], acc[v], 1);
+    acc[V - 1] = _mm256_alignr_epi64(zero, acc[V - 1], 1);
+#pragma GCC unroll 16
+    for (size_t v = 0; v < V; v++) {
+        __m256i av = _mm256_loadu_si256((const __m256i *)(a + 4 * v));
+        __m256i mv = _mm256_loadu_si256((const __m256i *)(m + 4 * v));
+        acc[v] = _mm256_madd52hi_epu64(_mm256_madd52hi_epu64(acc[v], av, bv), mv, yv);
+    }
 }
 
 /* Lane 1 of a vector. */
@@ -122,7 +123,8 @@ R52_INLINE void ifma_amm2(uint64_t *r, const uint64_t *a, const uint64_t *b, con
     }
 
     /* carry pass, in place (a and b are no longer read): the lanes hold
-     * digits of up to 61 bits, lane 0 without its carry (x0 has it) */
+     * digits of up to 61 bits, lane 0 without its carry (x0 has it).  (A
+     * vector carry pass with mask registers measured slower here.) */
 #pragma GCC unroll 16
     for (size_t v = 0; v < V; v++) {
         _mm256_storeu_si256((__m256i *)(r + 4 * v), x[v]);

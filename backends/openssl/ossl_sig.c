@@ -19,7 +19,6 @@
 #include "backends/openssl/ossl_internal.h"
 
 struct ossl_sig_req {
-    EVP_PKEY *pk;
     OSSL_PARAM params[5];
     int salt;          /* storage for the PSS salt-length parameter */
     int pss;           /* 1 for PSS, 0 for v1.5 */
@@ -33,10 +32,9 @@ static uint32_t ossl_sig_tag(const struct ossl_sig_req *r)
 }
 
 /* The request of all four slots: fills r->params for `mode`. */
-static void ossl_sig_setup(struct ossl_sig_req *r, const rlab_key *k,
-                           const char *mode, rlab_hash hash, rlab_hash mgf1)
+static void ossl_sig_setup(struct ossl_sig_req *r, const char *mode, rlab_hash hash,
+                           rlab_hash mgf1)
 {
-    r->pk = rlab_ossl_pkey(k);
     const char *md = rlab_ossl_md_name(hash);
     r->pss = strcmp(mode, OSSL_PKEY_RSA_PAD_MODE_PSS) == 0;
     r->hash = hash;
@@ -111,7 +109,7 @@ int rlab_ossl_pss_sign(const rlab_key *k, const struct rlab_pss_params *p,
 {
     (void)rng; /* NULL: no RLAB_CAP_RNG_REPLAY, so ops.c refused a caller's */
     struct ossl_sig_req r;
-    ossl_sig_setup(&r, k, OSSL_PKEY_RSA_PAD_MODE_PSS, p->hash, p->mgf1_hash);
+    ossl_sig_setup(&r, OSSL_PKEY_RSA_PAD_MODE_PSS, p->hash, p->mgf1_hash);
     r.salt = p->salt_len; /* explicit and fitting the key (ops.c) */
     return ossl_sign(&r, k, digest, digest_len, sig, sig_len);
 }
@@ -122,7 +120,7 @@ int rlab_ossl_pss_verify(const rlab_key *k, const struct rlab_pss_params *p,
                          const uint8_t *sig, size_t sig_len)
 {
     struct ossl_sig_req r;
-    ossl_sig_setup(&r, k, OSSL_PKEY_RSA_PAD_MODE_PSS, p->hash, p->mgf1_hash);
+    ossl_sig_setup(&r, OSSL_PKEY_RSA_PAD_MODE_PSS, p->hash, p->mgf1_hash);
     /* An explicit length is enforced by OpenSSL (the recovered salt must be
      * exactly that long); AUTO recovers it from the padding. */
     r.salt = p->salt_len == RLAB_PSS_SALT_AUTO ? RSA_PSS_SALTLEN_AUTO : p->salt_len;
@@ -140,7 +138,7 @@ int rlab_ossl_pkcs1_sign(const rlab_key *k, rlab_hash hash,
                          size_t *sig_len)
 {
     struct ossl_sig_req r;
-    ossl_sig_setup(&r, k, OSSL_PKEY_RSA_PAD_MODE_PKCSV15, hash, hash);
+    ossl_sig_setup(&r, OSSL_PKEY_RSA_PAD_MODE_PKCSV15, hash, hash);
     return ossl_sign(&r, k, digest, digest_len, sig, sig_len);
 }
 
@@ -150,6 +148,6 @@ int rlab_ossl_pkcs1_verify(const rlab_key *k, rlab_hash hash,
                            const uint8_t *sig, size_t sig_len)
 {
     struct ossl_sig_req r;
-    ossl_sig_setup(&r, k, OSSL_PKEY_RSA_PAD_MODE_PKCSV15, hash, hash);
+    ossl_sig_setup(&r, OSSL_PKEY_RSA_PAD_MODE_PKCSV15, hash, hash);
     return ossl_verify(&r, k, digest, digest_len, sig, sig_len);
 }

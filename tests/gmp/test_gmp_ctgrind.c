@@ -19,6 +19,17 @@
  * whole number of limbs, so the normalisation never pulls in bits of a
  * second limb.
  *
+ * The private operation runs with each engine of gmp_r52.h valgrind can
+ * execute: mpn (mpn_sec_powm) and r52, the radix-2^52 dual exponentiation
+ * with the portable kernel (its window, table look-up, conversions and
+ * almost-Montgomery arithmetic are what the IFMA kernel runs too, with the
+ * multiplication in vector instructions).  Valgrind does not emulate
+ * AVX-512, so the IFMA kernel itself is not run here: its constant-time
+ * argument is in gmp_ifma.c (no branch but on loop counters and the digit
+ * count; the look-up loads every entry and selects with mask registers).
+ * The engine's per-key constants (the primes in radix 2^52, R^2 mod p and
+ * mod q, -p^-1 and -q^-1 mod 2^52) are marked undefined too.
+ *
  * Outside valgrind the test cannot see anything and exits 77 (skipped).
  * A positive control checks that the private operation's output is indeed
  * undefined before it is released, i.e. that the marking reaches it.
@@ -33,6 +44,7 @@
 #include "backends/backend.h"
 #include "backends/gmp/gmp_internal.h"
 #include "backends/gmp/gmp_pad.h"
+#include "backends/gmp/gmp_r52.h"
 #include "base/errors.h"
 
 static int failures;
@@ -73,6 +85,10 @@ static void mark_key(const struct rlab_gmp_key *k)
     public(k->q, 1);
     public(k->p + k->pn - 1, lb);
     public(k->q + k->qn - 1, lb);
+    if (k->r52 != NULL) {
+        secret(k->r52->mem, k->r52->mem_words * sizeof(uint64_t));
+        secret(k->r52->k0, sizeof k->r52->k0);
+    }
 }
 
 /* 1 when some bit of p[0..len) is undefined (memcheck's V bits). */
@@ -108,6 +124,7 @@ static void run(unsigned bits)
     const struct rlab_gmp_key *k = rlab_gmp_key_of(key);
     CHECK(k->pbits % GMP_NUMB_BITS == 0 && k->qbits % GMP_NUMB_BITS == 0,
           "primes of whole limbs expected");
+    CHECK(k->r52 != NULL, "no radix-2^52 constants for a %u-bit key", bits);
     size_t kl = k->k, l;
     uint8_t msg[32], ct[RLAB_GMP_MAX_BITS / 8], em[RLAB_GMP_MAX_BITS / 8];
     uint8_t out[RLAB_GMP_MAX_BITS / 8];
@@ -183,8 +200,19 @@ int main(void)
         printf("gmp.ctgrind: the gmp backend is not in the registry\n");
         return 1;
     }
-    run(1024);
-    run(2048);
+    static const struct {
+        rlab_gmp_engine_id id;
+        const char *name;
+    } engines[] = {{RLAB_GMP_ENGINE_MPN, "mpn"}, {RLAB_GMP_ENGINE_R52, "r52"}};
+    for (size_t i = 0; i < sizeof engines / sizeof engines[0]; i++) {
+        if (rlab_gmp_engine_set(engines[i].id) != RLAB_OK) {
+            CHECK(0, "engine %s: %s", engines[i].name, rlab_error_detail());
+            continue;
+        }
+        printf("gmp.ctgrind: engine %s\n", engines[i].name);
+        run(1024);
+        run(2048);
+    }
     printf("gmp.ctgrind: %s\n", failures == 0 ? "passed" : "FAILED");
     return failures == 0 ? 0 : 1;
 }

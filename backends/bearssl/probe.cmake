@@ -1,0 +1,2 @@
+find_package(BearSSL ${RSALAB_PROBE_REQUIRED})
+set(RSALAB_PROBE_FOUND ${BearSSL_FOUND})

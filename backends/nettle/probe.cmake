@@ -1,0 +1,2 @@
+pkg_check_modules(NETTLE ${RSALAB_PROBE_REQUIRED} IMPORTED_TARGET nettle hogweed)
+set(RSALAB_PROBE_FOUND ${NETTLE_FOUND})

@@ -1,0 +1,19 @@
+# The bench's output, never its timings (label bench): each group run tiny
+# into a temporary folder, then bench_check parses the CSV and JSON and
+# counts the rows the configuration implies; bench.paths checks that bad
+# output paths stop a run before it measures and that a missing gnuplot
+# still leaves the data.
+add_executable(bench_check bench_check.c)
+target_link_libraries(bench_check PRIVATE PkgConfig::JANSSON)
+rsalab_warnings(bench_check)
+foreach(group keygen ops chunking handshake throughput timing)
+  add_test(NAME bench.output.${group}
+           COMMAND sh ${CMAKE_CURRENT_SOURCE_DIR}/bench_output.sh
+                   $<TARGET_FILE:rsalab> $<TARGET_FILE:bench_check> ${group})
+  set_tests_properties(bench.output.${group} PROPERTIES TIMEOUT 600 LABELS "bench")
+endforeach()
+list(GET RSALAB_BACKENDS 0 _bench_first)
+add_test(NAME bench.paths
+         COMMAND sh ${CMAKE_CURRENT_SOURCE_DIR}/bench_paths.sh $<TARGET_FILE:rsalab>
+                 ${_bench_first})
+set_tests_properties(bench.paths PROPERTIES TIMEOUT 600 LABELS "bench")
