@@ -28,6 +28,7 @@
 #include "backends/ops.h"
 #include "bench/bench_int.h"
 #include "core/client.h"
+#include "core/keycache.h"
 #include "core/server.h"
 
 struct pair {
@@ -123,7 +124,7 @@ static void *serve(void *arg)
 
 static double now_s(void)
 {
-    return (double)rlab_now_ms() / 1000.0;
+    return (double)rlab_bench_now_ns() / 1e9;
 }
 
 /* ---- handshakes --------------------------------------------------------------- */
@@ -137,6 +138,7 @@ int rlab_bench_handshakes(const struct rlab_backend *sbe, const struct rlab_back
     pthread_t th;
     int started = 0;
     struct rlab_tkey *tk = NULL;
+    struct rlab_keycache *keys = NULL;
     double *lat = NULL;
     size_t n_lat = 0, cap_lat = 0;
     double rates[64];
@@ -144,6 +146,10 @@ int rlab_bench_handshakes(const struct rlab_backend *sbe, const struct rlab_back
     int rc = pair_init(&p, sbe, cbe, c->hs_id_bits);
     if (rc == RLAB_OK)
         rc = rlab_tkey_new(cbe, c->hs_tr_bits, &tk);
+    /* The client keeps the server keys it validated, as a long-lived client
+     * process does (a server does the same for its clients' keys). */
+    if (rc == RLAB_OK)
+        rc = rlab_keycache_new(0, &keys);
     if (rc == RLAB_OK)
         rc = server_new(&p, &st.srv);
     if (rc == RLAB_OK && pthread_create(&th, NULL, serve, &st) != 0)
@@ -151,7 +157,7 @@ int rlab_bench_handshakes(const struct rlab_backend *sbe, const struct rlab_back
     started = rc == RLAB_OK;
     struct rlab_client_config cc = {
         .be = cbe, .identity = p.client_id, .pin = p.pin.data, .pin_len = p.pin.len,
-        .port = started ? rlab_server_port(st.srv) : 0, .transient = tk,
+        .port = started ? rlab_server_port(st.srv) : 0, .transient = tk, .keys = keys,
     };
     /* warm-up: one session */
     for (unsigned t = 0; rc == RLAB_OK && t <= trials; t++) {
@@ -193,6 +199,7 @@ int rlab_bench_handshakes(const struct rlab_backend *sbe, const struct rlab_back
     }
     rlab_server_free(st.srv);
     rlab_tkey_put(tk);
+    rlab_keycache_free(keys);
     pair_clear(&p);
     if (rc == RLAB_OK) {
         rlab_bench_summarise(rates, trials, &row->rate.stat);

@@ -20,6 +20,9 @@ struct rlab_client_config {
     unsigned port;
     struct rlab_tkey *transient;         /* NULL: made at connect (2048 bits) */
     unsigned hs_timeout_ms;              /* 0: 10 s */
+    struct rlab_keycache *keys;          /* the server keys validated by earlier
+                                            connections of this thread (borrowed;
+                                            NULL: validated again) */
     void (*tamper)(void *ctx, int field, uint8_t *p, size_t len); /* tests only */
     void *tamper_ctx;
     void *ctx;

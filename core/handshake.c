@@ -7,6 +7,7 @@
 #include "backends/ops.h"
 #include "base/ct.h"
 #include "core/hmac.h"
+#include "core/keycache.h"
 #include "core/random.h"
 
 enum {
@@ -95,15 +96,39 @@ static int spki_of(const struct rlab_backend *be, const rlab_key *k, uint8_t *ou
     return rc;
 }
 
-/* Import a peer's public key from SPKI DER and put its canonical encoding
- * (our backend's export) in canon. */
+/* Import a peer's public key from SPKI DER (or take it from the cache of
+ * keys validated before) and put its canonical encoding (our backend's
+ * export) in canon. */
 static int peer_key(struct rlab_hs *hs, const uint8_t *spki, size_t len, rlab_key **out,
                     uint8_t *canon, size_t *canon_len)
 {
+    if (hs->cfg.keys != NULL) {
+        const uint8_t *c = NULL;
+        size_t clen = 0;
+        int rc = rlab_keycache_get(hs->cfg.keys, hs->cfg.be, spki, len, out, &c, &clen);
+        if (rc == RLAB_OK && clen > RLAB_HS_MAX_SPKI) {
+            rlab_keycache_put(hs->cfg.keys, *out);
+            *out = NULL;
+            rc = RLAB_ERR_TOO_BIG;
+        }
+        if (rc == RLAB_OK) {
+            memcpy(canon, c, clen);
+            *canon_len = clen;
+        }
+        return rc;
+    }
     int rc = rlab_key_import(hs->cfg.be, RLAB_KEYFMT_SPKI, RLAB_ENC_DER, spki, len, out);
     if (rc == RLAB_OK)
         rc = spki_of(hs->cfg.be, *out, canon, RLAB_HS_MAX_SPKI, canon_len);
     return rc;
+}
+
+static void peer_key_release(struct rlab_hs *hs, rlab_key *k)
+{
+    if (hs->cfg.keys != NULL)
+        rlab_keycache_put(hs->cfg.keys, k);
+    else
+        rlab_key_free(k);
 }
 
 static unsigned min_bits(const struct rlab_hs *hs)
@@ -605,8 +630,8 @@ void rlab_hs_clear(struct rlab_hs *hs)
 {
     if (hs == NULL)
         return;
-    rlab_key_free(hs->peer_identity);
-    rlab_key_free(hs->peer_transient);
+    peer_key_release(hs, hs->peer_identity);
+    peer_key_release(hs, hs->peer_transient);
     rlab_wipe(hs, sizeof *hs);
 }
 

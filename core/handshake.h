@@ -83,6 +83,8 @@ enum rlab_hs_action {
 /* Server: is this client identity (SPKI DER) authorized?  1 yes, 0 no. */
 typedef int (*rlab_hs_authorize_fn)(void *ctx, const uint8_t *spki, size_t len);
 
+struct rlab_keycache;
+
 struct rlab_hs_config {
     enum rlab_hs_role role;
     const struct rlab_backend *be;  /* RSA for this side */
@@ -101,6 +103,9 @@ struct rlab_hs_config {
      * RLAB_CAP_RNG_REPLAY. */
     const struct rlab_rng *rng;
     unsigned min_bits;              /* 0: RLAB_HS_MIN_BITS; never below it */
+    /* Peer keys validated in earlier handshakes of this thread (borrowed;
+     * NULL: every peer key is imported, and so validated, again). */
+    struct rlab_keycache *keys;
     /* Tests and fuzzers only (NULL everywhere else): called on each field
      * this side is about to send, before it is signed or MACed, so that a
      * test can play a peer that sends a wrong secret under a valid
@@ -131,7 +136,7 @@ struct rlab_hs {
     uint8_t fin_c[RLAB_HS_MAC], fin_s[RLAB_HS_MAC];   /* Finished keys */
     uint8_t mac_c[RLAB_HS_MAC];                       /* the client's Finished */
     struct rlab_hs_keys keys;
-    rlab_key *peer_identity, *peer_transient;         /* owned */
+    rlab_key *peer_identity, *peer_transient;         /* owned, or from cfg.keys */
     uint8_t own_spki[RLAB_HS_MAX_SPKI], own_tspki[RLAB_HS_MAX_SPKI];
     size_t own_spki_len, own_tspki_len;
     size_t th_len;                                    /* bytes in transcript */

@@ -16,6 +16,7 @@
 #include "backends/ops.h"
 #include "base/ct.h"
 #include "core/inbox.h"
+#include "core/keycache.h"
 
 struct client {
     struct rlab_server *srv;
@@ -37,6 +38,7 @@ struct rlab_server {
     int lfd, console_open;
     unsigned port;
     struct rlab_tkey *tkey;
+    struct rlab_keycache *keys; /* client keys validated before */
     struct client **c;
     size_t n;
     char line[RLAB_SESS_CHAT_MAX];
@@ -266,6 +268,7 @@ static void accept_one(struct rlab_server *srv)
         .transient = srv->tkey, .authorize = rlab_authset_authorize,
         .authorize_ctx = (void *)srv->cfg.auth, .hs_timeout_ms = srv->cfg.hs_timeout_ms,
         .stall_timeout_ms = srv->cfg.stall_timeout_ms, .tamper = srv->cfg.tamper,
+        .keys = srv->keys,
         .tamper_ctx = srv->cfg.tamper_ctx,
     };
     struct rlab_sess_handlers h = {cl, h_ready, h_begin, h_data, h_end, h_abort};
@@ -366,6 +369,8 @@ int rlab_server_new(const struct rlab_server_config *cfg, struct rlab_server **o
     srv->console_open = cfg->console_fd >= 0;
     srv->sym = rlab_sess_sym_provider(cfg->be);
     int rc = srv->sym == NULL ? RLAB_ERR_UNSUPPORTED : listen_on(srv);
+    if (rc == RLAB_OK)
+        rc = rlab_keycache_new(0, &srv->keys);
     if (rc == RLAB_OK && cfg->transient != NULL)
         srv->tkey = rlab_tkey_get(cfg->transient);
     else if (rc == RLAB_OK)
@@ -477,6 +482,7 @@ void rlab_server_free(struct rlab_server *srv)
     if (srv->lfd >= 0)
         close(srv->lfd);
     rlab_tkey_put(srv->tkey);
+    rlab_keycache_free(srv->keys);
     rlab_wipe(srv->line, sizeof srv->line);
     free(srv);
 }

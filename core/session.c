@@ -260,6 +260,7 @@ int rlab_sess_new(int fd, const struct rlab_sess_config *cfg,
         .role = cfg->role, .be = cfg->be, .sym = s->sym, .identity = cfg->identity,
         .transient = s->tkey->key, .pin = cfg->pin, .pin_len = cfg->pin_len,
         .authorize = cfg->authorize, .authorize_ctx = cfg->authorize_ctx, .rng = cfg->rng,
+        .keys = cfg->keys,
         .tamper = cfg->tamper, .tamper_ctx = cfg->tamper_ctx,
     };
     int rc = rlab_hs_init(&s->hs, &hc);

@@ -77,6 +77,7 @@ struct rlab_sess_config {
     unsigned hs_timeout_ms;          /* handshake must end by then (0: 10 s) */
     unsigned stall_timeout_ms;       /* a message in progress (0: 30 s) */
     const struct rlab_rng *rng;      /* NULL: system */
+    struct rlab_keycache *keys;      /* peer keys validated before (borrowed; NULL: none) */
     /* Tests only: see rlab_hs_config.tamper. */
     void (*tamper)(void *ctx, int field, uint8_t *p, size_t len);
     void *tamper_ctx;

@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "backends/ops.h"
+#include "core/keycache.h"
 #include "core/keyfile.h"
 #include "tests/testutil.h"
 
@@ -395,6 +396,78 @@ START_TEST(test_keyfile_detects_every_form)
 }
 END_TEST
 
+/*
+ * core/keycache: a key is imported once per distinct SPKI, later lookups are
+ * hits that give the same key and canonical bytes; a key that does not
+ * import is never cached; with every entry in use a key is imported for the
+ * caller alone; an unreferenced entry is evicted least recently used first.
+ */
+START_TEST(test_keycache)
+{
+    const struct rlab_backend *be = tu_backend(0);
+    tu_case("%s keycache %u", be->name, main_bits);
+    struct rlab_op_query qe = {.op = RLAB_OP_EXPORT}, qi = {.op = RLAB_OP_IMPORT};
+    if (!tu_need(be, &qe) || !tu_need(be, &qi)) {
+        tu_test_end();
+        return;
+    }
+    struct rlab_buf spki[3] = {RLAB_BUF_INIT, RLAB_BUF_INIT, RLAB_BUF_INIT};
+    for (int i = 0; i < 3; i++) {
+        rlab_key *pub = tu_pubkey(be, main_bits, i);
+        if (pub == NULL || !TU_RC(rlab_key_export(be, pub, RLAB_KEYFMT_SPKI, RLAB_ENC_DER,
+                                                  &spki[i]), RLAB_OK, "export SPKI"))
+            goto out;
+    }
+    struct rlab_keycache *c = NULL;
+    if (!TU_RC(rlab_keycache_new(2, &c), RLAB_OK, "keycache_new"))
+        goto out;
+    rlab_key *a = NULL, *a2 = NULL, *b = NULL, *x = NULL, *extra = NULL;
+    const uint8_t *ca, *ca2, *cx;
+    size_t la, la2, lx;
+    TU_RC(rlab_keycache_get(c, be, spki[0].data, spki[0].len, &a, &ca, &la), RLAB_OK, "get a");
+    TU_RC(rlab_keycache_get(c, be, spki[0].data, spki[0].len, &a2, &ca2, &la2), RLAB_OK,
+          "get a again");
+    TU_CHECK(a != NULL && a == a2 && rlab_keycache_hits(c) == 1, "second lookup is a hit");
+    TU_CHECK(tu_bytes_eq(ca, la, spki[0].data, spki[0].len) && ca == ca2,
+             "canonical bytes are the key's export");
+    /* a bad key: refused each time, never cached */
+    uint8_t bad[64];
+    memcpy(bad, spki[0].data, sizeof bad);
+    for (int i = 0; i < 2; i++)
+        TU_CHECK(rlab_keycache_get(c, be, bad, sizeof bad, &x, &cx, &lx) != RLAB_OK &&
+                     x == NULL, "a cut SPKI is refused (try %d)", i);
+    TU_CHECK(rlab_keycache_size(c) == 1, "a refused key takes no entry");
+    const uint8_t *cb, *ce;
+    size_t lb, le;
+    TU_RC(rlab_keycache_get(c, be, spki[1].data, spki[1].len, &b, &cb, &lb), RLAB_OK, "get b");
+    /* both entries referenced: the third key is the caller's alone */
+    TU_RC(rlab_keycache_get(c, be, spki[2].data, spki[2].len, &extra, &ce, &le), RLAB_OK,
+          "get c with the cache full");
+    TU_CHECK(extra != NULL && extra != a && extra != b && rlab_keycache_size(c) == 2,
+             "a key beyond a full cache is not cached");
+    rlab_keycache_put(c, extra);
+    rlab_keycache_put(c, a);
+    rlab_keycache_put(c, a2);
+    rlab_keycache_put(c, b);
+    /* a (used before b) goes first */
+    TU_RC(rlab_keycache_get(c, be, spki[2].data, spki[2].len, &extra, &ce, &le), RLAB_OK,
+          "get c with free entries");
+    rlab_keycache_put(c, extra);
+    unsigned long h = rlab_keycache_hits(c);
+    TU_RC(rlab_keycache_get(c, be, spki[1].data, spki[1].len, &b, &cb, &lb), RLAB_OK, "get b");
+    rlab_keycache_put(c, b);
+    TU_CHECK(rlab_keycache_hits(c) == h + 1, "the recently used entry stayed");
+    TU_RC(rlab_keycache_get(c, be, spki[0].data, spki[0].len, &a, &ca, &la), RLAB_OK, "get a");
+    rlab_keycache_put(c, a);
+    TU_CHECK(rlab_keycache_hits(c) == h + 1, "the least recently used entry was evicted");
+    rlab_keycache_free(c);
+out:
+    for (int i = 0; i < 3; i++)
+        rlab_buf_clear(&spki[i]);
+    tu_test_end();
+}
+END_TEST
+
 int main(int argc, char **argv)
 {
     tu_init(argc, argv, 1);
@@ -416,5 +489,7 @@ int main(int argc, char **argv)
     tcase_add_test(tc, test_private_export_of_public_key);
     tc = tu_tcase(s, "keyfile");
     tcase_add_test(tc, test_keyfile_detects_every_form);
+    tc = tu_tcase(s, "keycache");
+    tcase_add_test(tc, test_keycache);
     return tu_run(s);
 }
