@@ -139,6 +139,7 @@ int rlab_bench_handshakes(const struct rlab_backend *sbe, const struct rlab_back
     int started = 0;
     struct rlab_tkey *tk = NULL;
     struct rlab_keycache *keys = NULL;
+    struct rlab_buf own = RLAB_BUF_INIT;
     double *lat = NULL;
     size_t n_lat = 0, cap_lat = 0;
     double rates[64];
@@ -151,6 +152,8 @@ int rlab_bench_handshakes(const struct rlab_backend *sbe, const struct rlab_back
     if (rc == RLAB_OK)
         rc = rlab_keycache_new(0, &keys);
     if (rc == RLAB_OK)
+        rc = rlab_spki_of(cbe, p.client_id, &own);
+    if (rc == RLAB_OK)
         rc = server_new(&p, &st.srv);
     if (rc == RLAB_OK && pthread_create(&th, NULL, serve, &st) != 0)
         rc = RLAB_ERR_NOMEM;
@@ -158,6 +161,7 @@ int rlab_bench_handshakes(const struct rlab_backend *sbe, const struct rlab_back
     struct rlab_client_config cc = {
         .be = cbe, .identity = p.client_id, .pin = p.pin.data, .pin_len = p.pin.len,
         .port = started ? rlab_server_port(st.srv) : 0, .transient = tk, .keys = keys,
+        .identity_spki = own.data, .identity_spki_len = own.len,
     };
     /* warm-up: one session */
     for (unsigned t = 0; rc == RLAB_OK && t <= trials; t++) {
@@ -200,6 +204,7 @@ int rlab_bench_handshakes(const struct rlab_backend *sbe, const struct rlab_back
     rlab_server_free(st.srv);
     rlab_tkey_put(tk);
     rlab_keycache_free(keys);
+    rlab_buf_clear(&own);
     pair_clear(&p);
     if (rc == RLAB_OK) {
         rlab_bench_summarise(rates, trials, &row->rate.stat);

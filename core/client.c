@@ -122,6 +122,7 @@ int rlab_client_connect(const struct rlab_client_config *cfg, struct rlab_client
         struct rlab_sess_config sc = {
             .role = RLAB_HS_CLIENT, .be = cfg->be, .identity = cfg->identity,
             .transient = cl->tkey, .pin = cfg->pin, .pin_len = cfg->pin_len,
+            .identity_spki = cfg->identity_spki, .identity_spki_len = cfg->identity_spki_len,
             .hs_timeout_ms = cfg->hs_timeout_ms, .tamper = cfg->tamper, .keys = cfg->keys,
             .tamper_ctx = cfg->tamper_ctx,
         };

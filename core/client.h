@@ -14,6 +14,9 @@
 struct rlab_client_config {
     const struct rlab_backend *be;
     const rlab_key *identity;            /* borrowed */
+    const uint8_t *identity_spki;        /* its SPKI DER as be exports it (borrowed;
+                                            NULL: exported at each connect) */
+    size_t identity_spki_len;
     const uint8_t *pin;                  /* the server's SPKI DER, borrowed */
     size_t pin_len;
     const char *host;                    /* NULL: 127.0.0.1 */

@@ -96,6 +96,19 @@ static int spki_of(const struct rlab_backend *be, const rlab_key *k, uint8_t *ou
     return rc;
 }
 
+/* This side's key as SPKI DER: the caller's copy, else exported now. */
+static int own_spki(const struct rlab_backend *be, const rlab_key *k, const uint8_t *given,
+                    size_t given_len, uint8_t *out, size_t cap, size_t *len)
+{
+    if (given == NULL)
+        return spki_of(be, k, out, cap, len);
+    if (given_len > cap)
+        return RLAB_ERR_TOO_BIG;
+    memcpy(out, given, given_len);
+    *len = given_len;
+    return RLAB_OK;
+}
+
 /* Import a peer's public key from SPKI DER (or take it from the cache of
  * keys validated before) and put its canonical encoding (our backend's
  * export) in canon. */
@@ -268,11 +281,11 @@ int rlab_hs_init(struct rlab_hs *hs, const struct rlab_hs_config *cfg)
     if (cfg->identity->bits < min_bits(hs) || cfg->transient->bits < min_bits(hs))
         return rlab_error_set(RLAB_ERR_KEY_INVALID, "keys of the protocol are at least %u bits",
                               min_bits(hs));
-    int rc = spki_of(cfg->be, cfg->identity, hs->own_spki, sizeof hs->own_spki,
-                     &hs->own_spki_len);
+    int rc = own_spki(cfg->be, cfg->identity, cfg->identity_spki, cfg->identity_spki_len,
+                      hs->own_spki, sizeof hs->own_spki, &hs->own_spki_len);
     if (rc == RLAB_OK)
-        rc = spki_of(cfg->be, cfg->transient, hs->own_tspki, sizeof hs->own_tspki,
-                     &hs->own_tspki_len);
+        rc = own_spki(cfg->be, cfg->transient, cfg->transient_spki, cfg->transient_spki_len,
+                      hs->own_tspki, sizeof hs->own_tspki, &hs->own_tspki_len);
     if (rc != RLAB_OK)
         return rc;
     hs->err = RLAB_OK;

@@ -91,6 +91,10 @@ struct rlab_hs_config {
     const struct rlab_backend *sym; /* hashes/HMAC; NULL: be or default */
     const rlab_key *identity;       /* this side's identity (private), borrowed */
     const rlab_key *transient;      /* this side's transient (private), borrowed */
+    /* The two keys' SPKI DER as be exports them, when the caller has them
+     * (borrowed; NULL: exported here, which some libraries make slow). */
+    const uint8_t *identity_spki, *transient_spki;
+    size_t identity_spki_len, transient_spki_len;
     /* client: the pinned server identity as SPKI DER */
     const uint8_t *pin;
     size_t pin_len;

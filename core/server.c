@@ -39,6 +39,7 @@ struct rlab_server {
     unsigned port;
     struct rlab_tkey *tkey;
     struct rlab_keycache *keys; /* client keys validated before */
+    struct rlab_buf id_spki;    /* the identity's SPKI DER, exported once */
     struct client **c;
     size_t n;
     char line[RLAB_SESS_CHAT_MAX];
@@ -268,7 +269,8 @@ static void accept_one(struct rlab_server *srv)
         .transient = srv->tkey, .authorize = rlab_authset_authorize,
         .authorize_ctx = (void *)srv->cfg.auth, .hs_timeout_ms = srv->cfg.hs_timeout_ms,
         .stall_timeout_ms = srv->cfg.stall_timeout_ms, .tamper = srv->cfg.tamper,
-        .keys = srv->keys,
+        .keys = srv->keys, .identity_spki = srv->id_spki.data,
+        .identity_spki_len = srv->id_spki.len,
         .tamper_ctx = srv->cfg.tamper_ctx,
     };
     struct rlab_sess_handlers h = {cl, h_ready, h_begin, h_data, h_end, h_abort};
@@ -371,6 +373,9 @@ int rlab_server_new(const struct rlab_server_config *cfg, struct rlab_server **o
     int rc = srv->sym == NULL ? RLAB_ERR_UNSUPPORTED : listen_on(srv);
     if (rc == RLAB_OK)
         rc = rlab_keycache_new(0, &srv->keys);
+    if (rc == RLAB_OK)
+        rc = rlab_key_export(cfg->be, cfg->identity, RLAB_KEYFMT_SPKI, RLAB_ENC_DER,
+                             &srv->id_spki);
     if (rc == RLAB_OK && cfg->transient != NULL)
         srv->tkey = rlab_tkey_get(cfg->transient);
     else if (rc == RLAB_OK)
@@ -483,6 +488,7 @@ void rlab_server_free(struct rlab_server *srv)
         close(srv->lfd);
     rlab_tkey_put(srv->tkey);
     rlab_keycache_free(srv->keys);
+    rlab_buf_clear(&srv->id_spki);
     rlab_wipe(srv->line, sizeof srv->line);
     free(srv);
 }

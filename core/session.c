@@ -259,6 +259,8 @@ int rlab_sess_new(int fd, const struct rlab_sess_config *cfg,
     struct rlab_hs_config hc = {
         .role = cfg->role, .be = cfg->be, .sym = s->sym, .identity = cfg->identity,
         .transient = s->tkey->key, .pin = cfg->pin, .pin_len = cfg->pin_len,
+        .identity_spki = cfg->identity_spki, .identity_spki_len = cfg->identity_spki_len,
+        .transient_spki = s->tkey->spki.data, .transient_spki_len = s->tkey->spki.len,
         .authorize = cfg->authorize, .authorize_ctx = cfg->authorize_ctx, .rng = cfg->rng,
         .keys = cfg->keys,
         .tamper = cfg->tamper, .tamper_ctx = cfg->tamper_ctx,

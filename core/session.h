@@ -69,6 +69,8 @@ struct rlab_sess_config {
     enum rlab_hs_role role;
     const struct rlab_backend *be;   /* RSA: this side's backend */
     const rlab_key *identity;        /* borrowed */
+    const uint8_t *identity_spki;    /* its SPKI DER (borrowed; NULL: exported per session) */
+    size_t identity_spki_len;
     struct rlab_tkey *transient;     /* a reference is taken for the handshake */
     const uint8_t *pin;              /* client: pinned server SPKI DER (borrowed) */
     size_t pin_len;

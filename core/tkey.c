@@ -19,8 +19,13 @@ int rlab_tkey_new(const struct rlab_backend *be, unsigned bits, struct rlab_tkey
     struct rlab_tkey *t = calloc(1, sizeof *t);
     if (t == NULL)
         return RLAB_ERR_NOMEM;
+    t->spki = (struct rlab_buf)RLAB_BUF_INIT;
     int rc = rlab_keygen(be, bits ? bits : RLAB_TKEY_BITS, 65537, NULL, &t->key);
+    if (rc == RLAB_OK)
+        rc = rlab_key_export(be, t->key, RLAB_KEYFMT_SPKI, RLAB_ENC_DER, &t->spki);
     if (rc != RLAB_OK) {
+        rlab_key_free(t->key);
+        rlab_buf_clear(&t->spki);
         free(t);
         return rc;
     }
@@ -41,5 +46,6 @@ void rlab_tkey_put(struct rlab_tkey *t)
     if (t == NULL || --t->refs > 0)
         return;
     rlab_key_free(t->key); /* the backend's free wipes */
+    rlab_buf_clear(&t->spki);
     free(t);
 }

@@ -15,11 +15,13 @@
 #include <stdint.h>
 
 #include "backends/backend.h"
+#include "base/buf.h"
 
 #define RLAB_TKEY_BITS 2048
 
 struct rlab_tkey {
     rlab_key *key;
+    struct rlab_buf spki; /* the public half as SPKI DER, exported once */
     unsigned refs;
     uint64_t made_ms; /* monotonic time of generation */
 };
