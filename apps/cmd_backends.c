@@ -24,7 +24,7 @@ static const struct {
     {RLAB_CAP_PKCS1_SIGN, "pkcs1-sign"}, {RLAB_CAP_PKCS1_CRYPT, "pkcs1-crypt"},
     {RLAB_CAP_RAW, "raw"},               {RLAB_CAP_RNG_REPLAY, "rng-replay"},
     {RLAB_CAP_AEAD, "aes-gcm"},          {RLAB_CAP_AEAD_ANY_IV, "aes-gcm-any-iv"},
-    {RLAB_CAP_HASH, "hash"},
+    {RLAB_CAP_HASH, "hash"},             {RLAB_CAP_MULTI_PRIME, "multi-prime"},
 };
 #define N_CAPS (sizeof cap_names / sizeof cap_names[0])
 

@@ -24,9 +24,12 @@ static void usage(FILE *f)
             "usage: rsalab bench [GROUP...] [--quick|--full] [--backends LIST] [--bits LIST]\n"
             "                    [--seconds S] [--trials N] [--keys N] [--no-speed]\n"
             "                    [--out DIR] [--csv FILE] [--json FILE]\n"
+            "       rsalab bench timing [--backends LIST] [--bits N] [--samples N] [--op LIST]\n"
+            "                           [--budget S]\n"
             "\n"
             "GROUP: keygen, ops, chunking, handshake, throughput, timing or all (default:\n"
-            "all).  Every group runs over every backend given:\n"
+            "all, which is every group but timing).  Every group runs over every backend\n"
+            "given:\n"
             "  keygen      N keys per size: median, p10, p90, max ms per key; CDF plot\n"
             "  ops         OAEP-SHA256 encrypt/decrypt, PSS-SHA256 and v1.5 sign/verify,\n"
             "              raw public/private on one shared key per size (ops/s, median\n"
@@ -40,7 +43,15 @@ static void usage(FILE *f)
             "  throughput  transfers through rsalab/1 of 1 MiB .. 1 GiB (--quick: 1 and\n"
             "              16 MiB) with each side's peak RSS, against the ceilings\n"
             "              (memcpy, loopback TCP, the stream in memory)\n"
-            "  timing      left to the hardening issue (skipped)\n"
+            "  timing      dudect-style leakage test (docs/TIMING.md): Welch's t-test\n"
+            "              between two classes of input measured interleaved in random\n"
+            "              order, cropped at several percentiles; |t| > 10 is reported as\n"
+            "              a leak, > 4.5 as suspicious.  Operations (--op): oaep (valid\n"
+            "              against invalid OAEP padding of 3 kinds), pkcs1 (v1.5, 4 kinds),\n"
+            "              pss and raw (two fixed inputs), handshake (the rsalab/1 server\n"
+            "              reading a good against a bad OAEP ciphertext).  Tens of\n"
+            "              minutes per backend at the default size, so only when named\n"
+            "              (scripts/timing-long runs it all)\n"
             "\n"
             "  --quick          fewer sizes, keys and shorter trials: every group in under\n"
             "                   two minutes (what scripts/bench runs)\n"
@@ -56,6 +67,15 @@ static void usage(FILE *f)
             "                   results/latest then points at it)\n"
             "  --csv FILE       also write the CSV here\n"
             "  --json FILE      also write the JSON here\n"
+            "timing options:\n"
+            "  --bits N         the modulus size (default 2048; the first of a list)\n"
+            "  --samples N      measurements per class, 100..100000000 (default 100000;\n"
+            "                   --quick: 5000)\n"
+            "  --op LIST        comma-separated: oaep, pkcs1, pss, raw, handshake\n"
+            "                   (default: all)\n"
+            "  --budget S       stop each (backend, operation) after S seconds with the\n"
+            "                   measurements made so far, said in the output (default:\n"
+            "                   none)\n"
             "\n"
             "The run folder gets results.csv and results.json (the same rows), the PNG\n"
             "plots (gnuplot; skipped with a note when it is missing) and REPORT.md.\n"
@@ -67,21 +87,22 @@ static void usage(FILE *f)
 
 enum {
     OPT_QUICK = 1, OPT_FULL, OPT_BACKENDS, OPT_BITS, OPT_SECONDS, OPT_TRIALS, OPT_KEYS,
-    OPT_NO_SPEED, OPT_OUT, OPT_CSV, OPT_JSON
+    OPT_NO_SPEED, OPT_OUT, OPT_CSV, OPT_JSON, OPT_SAMPLES, OPT_OP, OPT_BUDGET
 };
 
 static const struct rlab_opt options[] = {
     {"quick", 0, OPT_QUICK},     {"full", 0, OPT_FULL},       {"backends", 1, OPT_BACKENDS},
     {"bits", 1, OPT_BITS},       {"seconds", 1, OPT_SECONDS}, {"trials", 1, OPT_TRIALS},
     {"keys", 1, OPT_KEYS},       {"no-speed", 0, OPT_NO_SPEED}, {"out", 1, OPT_OUT},
-    {"csv", 1, OPT_CSV},         {"json", 1, OPT_JSON},       {NULL, 0, 0},
+    {"csv", 1, OPT_CSV},         {"json", 1, OPT_JSON},       {"samples", 1, OPT_SAMPLES},
+    {"op", 1, OPT_OP},           {"budget", 1, OPT_BUDGET},   {NULL, 0, 0},
 };
 
 struct args {
     int quick, full, no_speed;
     unsigned groups;
-    const char *backends, *bits, *seconds, *out, *csv, *json;
-    unsigned long trials, keys;
+    const char *backends, *bits, *seconds, *out, *csv, *json, *ops;
+    unsigned long trials, keys, samples, budget;
 };
 
 static int set_backends(struct rlab_bench_config *c, const char *text)
@@ -114,6 +135,25 @@ static int set_bits(struct rlab_bench_config *c, const char *text)
         st = rlab_opt_ulong(cmd, "bits", items[i], 1024, 16384, &v);
         if (st == RLAB_EXIT_OK)
             c->bits[c->n_bits++] = c->keygen_bits[c->n_keygen_bits++] = (unsigned)v;
+    }
+    free(copy);
+    return st;
+}
+
+/* timing: --op LIST */
+static int set_timing_ops(struct rlab_bench_config *c, const char *text)
+{
+    char *items[RLAB_BT_COUNT * 2], *copy = NULL;
+    size_t n = 0;
+    int st = rlab_opt_list(cmd, "op", text, items, RLAB_BT_COUNT * 2, &n, &copy);
+    c->timing_ops = 0;
+    for (size_t i = 0; i < n && st == RLAB_EXIT_OK; i++) {
+        int op = rlab_bench_timing_op_find(items[i]);
+        if (op < 0)
+            st = rlab_app_usage_error(cmd, "--op: unknown operation '%s' (oaep, pkcs1, pss, "
+                                           "raw, handshake)", items[i]);
+        else
+            c->timing_ops |= 1u << op;
     }
     free(copy);
     return st;
@@ -293,7 +333,7 @@ static int parse(int argc, char **argv, struct args *a)
         case RLAB_OPT_ERROR: return RLAB_EXIT_USAGE;
         case RLAB_OPT_POSITIONAL: {
             if (strcmp(p.arg, "all") == 0) {
-                a->groups = RLAB_BG_ALL;
+                a->groups |= RLAB_BG_DEFAULT;
                 break;
             }
             int g = rlab_bench_group_find(p.arg);
@@ -316,6 +356,13 @@ static int parse(int argc, char **argv, struct args *a)
         case OPT_OUT: a->out = p.arg; break;
         case OPT_CSV: a->csv = p.arg; break;
         case OPT_JSON: a->json = p.arg; break;
+        case OPT_SAMPLES:
+            st = rlab_opt_ulong(cmd, "samples", p.arg, 100, 100000000, &a->samples);
+            break;
+        case OPT_OP: a->ops = p.arg; break;
+        case OPT_BUDGET:
+            st = rlab_opt_ulong(cmd, "budget", p.arg, 1, 864000, &a->budget);
+            break;
         default: return RLAB_EXIT_USAGE;
         }
         if (st != RLAB_EXIT_OK)
@@ -329,8 +376,8 @@ static int parse(int argc, char **argv, struct args *a)
 static int configure(const struct args *a, struct rlab_bench_config *cfg)
 {
     rlab_bench_config_default(cfg, a->quick);
-    /* No group named: all of them (timing reports its skip). */
-    cfg->groups = a->groups ? a->groups : RLAB_BG_ALL;
+    /* No group named: all of them but timing (which runs only when named). */
+    cfg->groups = a->groups ? a->groups : RLAB_BG_DEFAULT;
     cfg->keys = (unsigned)a->keys;
     if (a->trials)
         cfg->trials = (unsigned)a->trials;
@@ -342,6 +389,14 @@ static int configure(const struct args *a, struct rlab_bench_config *cfg)
         st = set_bits(cfg, a->bits);
     if (st == RLAB_EXIT_OK && a->seconds != NULL)
         st = set_seconds(cfg, a->seconds);
+    /* timing: one size, the first of --bits */
+    if (st == RLAB_EXIT_OK && a->bits != NULL)
+        cfg->timing_bits = cfg->bits[0];
+    if (a->samples)
+        cfg->timing_samples = a->samples;
+    cfg->timing_budget = (double)a->budget;
+    if (st == RLAB_EXIT_OK && a->ops != NULL)
+        st = set_timing_ops(cfg, a->ops);
     if (isatty(STDERR_FILENO))
         cfg->progress = on_progress;
     return st;

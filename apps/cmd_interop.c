@@ -15,7 +15,7 @@ static const char cmd[] = "interop";
 static void usage(FILE *f)
 {
     fprintf(f,
-            "usage: rsalab interop [--bits N] [--full] [--json] [--no-cli]\n"
+            "usage: rsalab interop [--bits N] [--full] [--primes U] [--json] [--no-cli]\n"
             "\n"
             "For every ordered pair (A, B) of backends, A == B included, and the\n"
             "openssl command-line tool as one more party when it is installed:\n"
@@ -27,72 +27,103 @@ static void usage(FILE *f)
             "\n"
             "  --bits N   only this key size (default: 2048 and 4096)\n"
             "  --full     also 1024 and 3072 bits\n"
+            "  --primes U keys of U primes, 2..5 (default: 2); more than two are\n"
+            "             multi-prime keys (RFC 8017 3.2), skipped with the reason by\n"
+            "             the parties that cannot make or take them\n"
             "  --json     the matrix as JSON on standard output\n"
             "  --no-cli   leave the openssl command-line tool out\n"
             "\n"
-            "Each cell is ok, FAIL or skip (with the library's reason).\n"
+            "The matrix has a cell per pair and in it a character per check: '.' ok,\n"
+            "'X' failed, a letter for a skip, explained under the matrix (every\n"
+            "check with its detail in --json).\n"
             "Exit status: 0 no failing cell, 1 a cell failed, 2 usage error.\n");
 }
 
-enum { OPT_BITS = 1, OPT_FULL, OPT_JSON, OPT_NO_CLI };
+enum { OPT_BITS = 1, OPT_FULL, OPT_JSON, OPT_NO_CLI, OPT_PRIMES };
 
 static const struct rlab_opt options[] = {
     {"bits", 1, OPT_BITS}, {"full", 0, OPT_FULL}, {"json", 0, OPT_JSON},
-    {"no-cli", 0, OPT_NO_CLI}, {NULL, 0, 0},
+    {"no-cli", 0, OPT_NO_CLI}, {"primes", 1, OPT_PRIMES}, {NULL, 0, 0},
 };
 
 /* ---- text ----------------------------------------------------------------- */
 
+/*
+ * The terminal shows a compact matrix: one row per A, one column per B
+ * (numbered; the key is the row labels), and in each cell one character per
+ * check, in rlab_iop_op order: '.' ok, 'X' failed, a letter for a skip,
+ * whose reason the legend under the matrix gives ('*' once the letters run
+ * out).  Failures are listed in full below it; --json has every cell with
+ * its detail.
+ */
+#define SKIP_LETTERS 26
+
 struct notes {
-    const char *reasons[64];
-    size_t n;
+    const char *reasons[SKIP_LETTERS];
+    size_t count[SKIP_LETTERS];
+    size_t n, other;
 };
 
-static size_t note_index(struct notes *nt, const char *reason)
+/* The letter for a skip reason, 'a'.. in order of first appearance. */
+static char note_letter(struct notes *nt, const char *reason)
 {
     for (size_t i = 0; i < nt->n; i++)
-        if (strcmp(nt->reasons[i], reason) == 0)
-            return i + 1;
-    if (nt->n == sizeof nt->reasons / sizeof nt->reasons[0])
-        return 0;
-    nt->reasons[nt->n++] = reason;
-    return nt->n;
+        if (strcmp(nt->reasons[i], reason) == 0) {
+            nt->count[i]++;
+            return (char)('a' + i);
+        }
+    if (nt->n == SKIP_LETTERS) {
+        nt->other++;
+        return '*';
+    }
+    nt->reasons[nt->n] = reason;
+    nt->count[nt->n] = 1;
+    return (char)('a' + nt->n++);
 }
 
 static void print_matrix(const struct rlab_iop_matrix *m)
 {
-    struct notes nt = {{0}, 0};
-    int w = 8;
+    struct notes nt = {{0}, {0}, 0, 0};
+    int w = 4;
     for (size_t i = 0; i < m->n; i++)
         if ((int)strlen(m->parties[i].name) > w)
             w = (int)strlen(m->parties[i].name);
-    printf("\n== interop, %u-bit keys (row A -> B: A makes the key, exports, encrypts, signs;"
-           " B imports, decrypts, verifies) ==\n",
-           m->bits);
-    printf("%-*s", 2 * w + 4, "A -> B");
+    if (m->primes > 2)
+        printf("\n== interop, %u-bit keys of %u primes ==\n", m->bits, m->primes);
+    else
+        printf("\n== interop, %u-bit keys ==\n", m->bits);
+    printf("row A makes the key, exports it, encrypts and signs; column B imports,\n"
+           "decrypts and verifies.  Each cell, one character per check:\n ");
     for (int op = 0; op < RLAB_IOP_COUNT; op++)
-        printf(" %-16s", rlab_iop_op_name((rlab_iop_op)op));
+        printf(" %s", rlab_iop_op_name((rlab_iop_op)op));
+    printf("\n  . ok   X failed   a-z skipped (reasons below)   every detail: --json\n\n");
+    printf("%*s", w + 3, "A \\ B");
+    for (size_t b = 0; b < m->n; b++)
+        printf(" %-*zu", RLAB_IOP_COUNT, b + 1);
     printf("\n");
     for (size_t a = 0; a < m->n; a++) {
+        printf("%2zu %-*s", a + 1, w, m->parties[a].name);
         for (size_t b = 0; b < m->n; b++) {
-            printf("%*s -> %-*s", w, m->parties[a].name, w, m->parties[b].name);
+            char cell[RLAB_IOP_COUNT + 1];
             for (int op = 0; op < RLAB_IOP_COUNT; op++) {
                 const struct rlab_iop_cell *c = rlab_iop_cell_at(m, a, b, (rlab_iop_op)op);
-                char cell[24];
-                if (c->status == RLAB_IOP_OK)
-                    snprintf(cell, sizeof cell, "ok");
-                else if (c->status == RLAB_IOP_FAIL)
-                    snprintf(cell, sizeof cell, "FAIL");
-                else
-                    snprintf(cell, sizeof cell, "skip[%zu]",
-                             note_index(&nt, c->detail != NULL ? c->detail : "?"));
-                printf(" %-16s", cell);
+                cell[op] = c->status == RLAB_IOP_OK     ? '.'
+                           : c->status == RLAB_IOP_FAIL ? 'X'
+                                                        : note_letter(&nt, c->detail != NULL
+                                                                               ? c->detail
+                                                                               : "?");
             }
-            printf("\n");
+            cell[RLAB_IOP_COUNT] = '\0';
+            printf(" %s", cell);
         }
+        printf("\n");
     }
+    if (nt.n > 0)
+        printf("\n");
     for (size_t i = 0; i < nt.n; i++)
-        printf("  skip[%zu]: %s\n", i + 1, nt.reasons[i]);
+        printf("  %c: %s (%zu)\n", (char)('a' + i), nt.reasons[i], nt.count[i]);
+    if (nt.other > 0)
+        printf("  *: %zu checks skipped for other reasons (see --json)\n", nt.other);
     for (size_t a = 0; a < m->n; a++)
         for (size_t b = 0; b < m->n; b++)
             for (int op = 0; op < RLAB_IOP_COUNT; op++) {
@@ -103,8 +134,8 @@ static void print_matrix(const struct rlab_iop_matrix *m)
             }
     size_t ok, fail, skip;
     rlab_iop_count(m, &ok, &fail, &skip);
-    printf("  %u-bit: %zu cells, %zu ok, %zu failed, %zu skipped\n", m->bits, ok + fail + skip,
-           ok, fail, skip);
+    printf("  %u-bit: %zu checks, %zu ok, %zu failed, %zu skipped\n", m->bits,
+           ok + fail + skip, ok, fail, skip);
 }
 
 /* ---- JSON ----------------------------------------------------------------- */
@@ -132,8 +163,8 @@ static json_t *matrix_json(const struct rlab_iop_matrix *m)
             }
     size_t ok, fail, skip;
     rlab_iop_count(m, &ok, &fail, &skip);
-    return json_pack("{s:I, s:o, s:o, s:{s:I, s:I, s:I}}", "bits", (json_int_t)m->bits,
-                     "parties", parties, "cells", cells, "summary", "ok", (json_int_t)ok,
+    return json_pack("{s:I, s:I, s:o, s:o, s:{s:I, s:I, s:I}}", "bits", (json_int_t)m->bits,
+                     "primes", (json_int_t)m->primes, "parties", parties, "cells", cells, "summary", "ok", (json_int_t)ok,
                      "failed", (json_int_t)fail, "skipped", (json_int_t)skip);
 }
 
@@ -141,7 +172,7 @@ static json_t *matrix_json(const struct rlab_iop_matrix *m)
 
 int rlab_cmd_interop(int argc, char **argv)
 {
-    unsigned long bits = 0;
+    unsigned long bits = 0, primes = 2;
     int full = 0, json = 0, no_cli = 0;
     struct rlab_optparse p;
     rlab_opt_init(&p, cmd, argc, argv, options);
@@ -157,6 +188,10 @@ int rlab_cmd_interop(int argc, char **argv)
         case OPT_FULL: full = 1; break;
         case OPT_JSON: json = 1; break;
         case OPT_NO_CLI: no_cli = 1; break;
+        case OPT_PRIMES:
+            if ((st = rlab_opt_ulong(cmd, "primes", p.arg, 2, RLAB_MAX_PRIMES, &primes)) != 0)
+                return st;
+            break;
         default: return rlab_app_usage_error(cmd, "unhandled option");
         }
     }
@@ -196,7 +231,7 @@ int rlab_cmd_interop(int argc, char **argv)
     for (size_t s = 0; s < n_sizes; s++) {
         struct rlab_iop_matrix m;
         rlab_error_clear();
-        int rc = rlab_iop_run(parties, n, sizes[s], &m);
+        int rc = rlab_iop_run_primes(parties, n, sizes[s], (unsigned)primes, &m);
         if (rc != RLAB_OK) {
             st = rlab_app_error(cmd, "matrix", rc);
             break;

@@ -22,6 +22,7 @@ int rlab_cmd_verify(int argc, char **argv);
 int rlab_cmd_bench(int argc, char **argv);
 int rlab_cmd_vectors(int argc, char **argv);
 int rlab_cmd_interop(int argc, char **argv);
+int rlab_cmd_keycheck(int argc, char **argv);
 int rlab_cmd_serve(int argc, char **argv);
 int rlab_cmd_chat(int argc, char **argv);
 int rlab_cmd_send(int argc, char **argv);

@@ -19,6 +19,7 @@ static const struct {
     {"bench", rlab_cmd_bench, "compare backends: keygen, encrypt/decrypt, sign/verify, raw"},
     {"vectors", rlab_cmd_vectors, "run conformance vectors on every backend"},
     {"interop", rlab_cmd_interop, "cross-backend interoperability matrix"},
+    {"keycheck", rlab_cmd_keycheck, "key strictness: which backend refuses which bad key"},
     {"serve", rlab_cmd_serve, "rsalab/1 server: authenticated chat and file inbox"},
     {"chat", rlab_cmd_chat, "rsalab/1 client: chat, /send files"},
     {"send", rlab_cmd_send, "rsalab/1 client: send files to a server's inbox"},

@@ -146,7 +146,8 @@ int rlab_opt_hash(const char *cmd, const char *opt, const char *text,
     if (rlab_hash_from_name(text, out) != RLAB_OK)
         return rlab_app_usage_error(cmd,
                                     "--%s: unknown hash '%s' (sha1, sha224, sha256, sha384, "
-                                    "sha512, sha512-224, sha512-256)",
+                                    "sha512, sha512-224, sha512-256, sha3-224, sha3-256, "
+                                    "sha3-384, sha3-512, shake128, shake256)",
                                     opt, text);
     return RLAB_EXIT_OK;
 }

@@ -29,6 +29,14 @@
  *    library's wipe (OPENSSL_cleanse, mbedtls_platform_zeroize, rlab_wipe).
  *  - Sign and verify take the message DIGEST, so that callers may hash data
  *    of any size in a stream.
+ *  - SHA-3 and SHAKE (FIPS 202).  SHA3-224/256/384/512 go everywhere a
+ *    SHA-2 hash goes (v1.5 DigestInfo OIDs 2.16.840.1.101.3.4.2.7 to .10,
+ *    OAEP and PSS hash and MGF1 hash).  SHAKE128/256 exist in RSA only as
+ *    RSASSA-PSS of RFC 8702: p->hash = SHAKE128 (or 256) with
+ *    p->mgf1_hash = the same SHAKE, which means "the mask is SHAKE itself",
+ *    not MGF1 over SHAKE; the digest is 32 (64) bytes and RFC 8702 fixes
+ *    the salt at 32 (64) bytes.  rlab_backend_check() refuses every other
+ *    use of SHAKE (OAEP, v1.5, mixed with another hash) for all backends.
  *  - Randomness: slots that consume randomness for padding or key
  *    generation take `const struct rlab_rng *rng`.  rng == NULL means the
  *    backend's own secure generator.  A backend that cannot draw padding
@@ -103,6 +111,10 @@ enum rlab_cap {
     RLAB_CAP_AEAD = 1u << 14,        /* AES-GCM, 128/256-bit keys, 96-bit IV */
     RLAB_CAP_AEAD_ANY_IV = 1u << 15, /* AES-GCM with IVs other than 96 bits */
     RLAB_CAP_HASH = 1u << 16,        /* hash slots */
+    /* Multi-prime keys (RFC 8017 3.2): components with n_other > 0, import
+     * and export of RSAPrivateKey version 1, private operations on them;
+     * keygen of more than two primes when keygen_multi is present too. */
+    RLAB_CAP_MULTI_PRIME = 1u << 24,
 };
 
 /* What an operation is asked to do, for rlab_backend_check(). Unused fields
@@ -120,6 +132,11 @@ struct rlab_op_query {
     unsigned bits;        /* keygen: modulus size */
     int empty_msg;        /* OAEP / v1.5 encryption or decryption of an empty
                              message (a library may refuse that corner) */
+    unsigned primes;      /* keygen, from_components, import: primes of the
+                             key; 0 or 2 for two, 3..RLAB_MAX_PRIMES for a
+                             multi-prime key (RLAB_CAP_MULTI_PRIME) */
+    size_t xof_len;       /* RLAB_OP_HASH of SHAKE: an output length other
+                             than rlab_hash_len() (needs hash_final_xof) */
 };
 
 /* ---- the backend ------------------------------------------------------- */
@@ -130,7 +147,16 @@ struct rlab_backend {
     /* Library version string as the library reports it at run time. */
     const char *(*version)(void);
     unsigned caps;             /* enum rlab_cap bits */
-    unsigned hashes;           /* RLAB_HASH_BIT() of hashes for RSA paddings */
+    unsigned hashes;           /* RLAB_HASH_BIT() of hashes for RSA paddings
+                                  and (with RLAB_CAP_HASH) the hash slots */
+
+    /*
+     * Optional: why a hash missing from `hashes` is missing ("mbedTLS 2.28
+     * has no SHA-3"), a static sentence; NULL for a hash it has or when the
+     * generic reason will do.  rlab_backend_check() reports it in place of
+     * "no <hash>".
+     */
+    const char *(*hash_absent)(rlab_hash h);
 
     /*
      * Optional: finer limits than caps/hashes can say (a hash pair the
@@ -154,6 +180,11 @@ struct rlab_backend {
      * owns: rng borrowed for the call; *out passes to the caller. */
     int (*keygen)(unsigned bits, unsigned long e, const struct rlab_rng *rng,
                   rlab_key **out);
+    /* Optional, with RLAB_CAP_MULTI_PRIME: a key of `primes` primes,
+     * 3 <= primes <= rlab_max_primes(bits) (checked by the entry point).
+     * CT and owns: as keygen. */
+    int (*keygen_multi)(unsigned bits, unsigned primes, unsigned long e,
+                        const struct rlab_rng *rng, rlab_key **out);
     /* Build a key from components; validates consistency where the library
      * can (private keys: at least n = p*q and the CRT values when given).
      * CT: not required (the caller holds the components in the clear).
@@ -251,12 +282,27 @@ struct rlab_backend {
 
     /* Incremental hash: new, update*, final (which also frees).
      * CT: yes in the data (HMAC keys and HKDF secrets pass through).
-     * owns: hash_new makes *out, the caller's until hash_final or hash_free,
-     * both of which wipe the state. */
+     * owns: hash_new makes *out, the caller's until hash_final,
+     * hash_final_xof or hash_free, each of which wipes the state.
+     *
+     * hash_final writes rlab_hash_len(h) bytes for every hash, SHAKE128 and
+     * SHAKE256 included: their fixed lengths are RFC 8702's, 32 and 64 bytes
+     * (the first bytes of the XOF output), which is what PSS with SHAKE
+     * signs.  Other output lengths of an XOF go through hash_final_xof. */
     int (*hash_new)(rlab_hash h, rlab_hash_ctx **out);
     int (*hash_update)(rlab_hash_ctx *c, const uint8_t *p, size_t len);
     int (*hash_final)(rlab_hash_ctx *c, uint8_t *out); /* frees c */
     void (*hash_free)(rlab_hash_ctx *c);               /* abandon; NULL ok */
+    /* Optional, for SHAKE128/SHAKE256 contexts only: out_len (any, 0
+     * included) bytes of output, then frees c like hash_final.  A context
+     * of a fixed-length hash is RLAB_ERR_INVALID_ARG (c freed all the
+     * same).  NULL: the backend gives SHAKE only at its RFC 8702 length. */
+    int (*hash_final_xof)(rlab_hash_ctx *c, uint8_t *out, size_t out_len);
+
+    /* A variant of another backend (same library and keys, one thing
+     * changed, such as "gmp/mpn"): that backend; NULL for a backend.  Keys
+     * of the parent work with the variant and the other way round. */
+    const struct rlab_backend *parent;
 };
 
 /* ---- registry (registry.c) --------------------------------------------- */
@@ -269,7 +315,12 @@ void rlab_registry_cleanup(void);
  * libgcrypt, bearssl, wolfssl, libtomcrypt, botan (those built). */
 size_t rlab_backend_count(void);
 const struct rlab_backend *rlab_backend_at(size_t i);
+/* A usable backend or variant by name. */
 const struct rlab_backend *rlab_backend_find(const char *name);
+/* Variants ("gmp/mpn") worth measuring beside their backend on this
+ * machine; not in the backend listing, found by name too. */
+size_t rlab_backend_variant_count(void);
+const struct rlab_backend *rlab_backend_variant_at(size_t i);
 /* The backend that provides AES-GCM and hashes to backends without them
  * (openssl when built, else the first with RLAB_CAP_AEAD). */
 const struct rlab_backend *rlab_backend_default_provider(void);
@@ -279,7 +330,7 @@ const char *rlab_backend_check(const struct rlab_backend *be,
                                const struct rlab_op_query *q);
 
 /* One-shot hash through a backend's hash slots (or the default provider's
- * when `be` has none).  out gets rlab_hash_len(h) bytes. */
+ * when `be` has none).  out gets rlab_hash_len(h) bytes (SHAKE: 32 / 64). */
 int rlab_backend_hash(const struct rlab_backend *be, rlab_hash h,
                       const uint8_t *p, size_t len, uint8_t *out);
 

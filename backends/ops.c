@@ -18,7 +18,8 @@ static int ops_supported(const struct rlab_backend *be, const struct rlab_op_que
 /* The key is there and is this backend's. */
 static int ops_key(const struct rlab_backend *be, const rlab_key *k, int need_private)
 {
-    if (k == NULL || k->be != be || k->bits == 0)
+    if (k == NULL || (k->be != be && (be->parent == NULL || k->be != be->parent)) ||
+        k->bits == 0)
         return RLAB_ERR_INVALID_ARG;
     if (need_private && !k->has_private)
         return RLAB_ERR_KEY_NOT_PRIVATE;
@@ -90,6 +91,27 @@ int rlab_keygen(const struct rlab_backend *be, unsigned bits, unsigned long e,
 }
 
 /* see ops.h */
+int rlab_keygen_primes(const struct rlab_backend *be, unsigned bits, unsigned primes,
+                       unsigned long e, const struct rlab_rng *rng, rlab_key **out)
+{
+    if (out == NULL)
+        return RLAB_ERR_INVALID_ARG;
+    *out = NULL;
+    if (primes < 2)
+        return rlab_error_set(RLAB_ERR_INVALID_ARG, "a key has at least 2 primes");
+    if (primes == 2)
+        return rlab_keygen(be, bits, e, rng, out);
+    struct rlab_op_query q = {.op = RLAB_OP_KEYGEN, .bits = bits, .primes = primes,
+                              .replay_rng = rng != NULL};
+    int rc = ops_supported(be, &q);
+    if (rc != RLAB_OK)
+        return rc;
+    if (e < 3 || (e & 1) == 0)
+        return rlab_error_set(RLAB_ERR_INVALID_ARG, "e must be odd and at least 3");
+    return be->keygen_multi(bits, primes, e, rng, out);
+}
+
+/* see ops.h */
 int rlab_key_from_components(const struct rlab_backend *be,
                              const struct rlab_components *c, rlab_key **out)
 {
@@ -97,11 +119,15 @@ int rlab_key_from_components(const struct rlab_backend *be,
         return RLAB_ERR_INVALID_ARG;
     *out = NULL;
     struct rlab_op_query q = {.op = RLAB_OP_FROM_COMPONENTS};
+    if (c != NULL && c->n_other > 0)
+        q.primes = rlab_components_primes(c);
     int rc = ops_supported(be, &q);
     if (rc != RLAB_OK)
         return rc;
     if (c == NULL)
         return RLAB_ERR_INVALID_ARG;
+    if (c->n_other > RLAB_MAX_PRIMES - 2)
+        return rlab_error_set(RLAB_ERR_INVALID_ARG, "at most %u primes", RLAB_MAX_PRIMES);
     return be->from_components(c, out);
 }
 
@@ -604,6 +630,22 @@ int rlab_hash_final(const struct rlab_backend *be, rlab_hash_ctx *c, uint8_t *ou
         return RLAB_ERR_INVALID_ARG;
     }
     return be->hash_final(c, out);
+}
+
+/* see ops.h */
+int rlab_hash_final_xof(const struct rlab_backend *be, rlab_hash_ctx *c, uint8_t *out,
+                        size_t out_len)
+{
+    if (be == NULL || c == NULL || (out == NULL && out_len > 0)) {
+        rlab_hash_free(be, c);
+        return RLAB_ERR_INVALID_ARG;
+    }
+    if (be->hash_final_xof == NULL) {
+        rlab_hash_free(be, c);
+        return rlab_error_set(RLAB_ERR_UNSUPPORTED,
+                              "%s: SHAKE output only at its RFC 8702 length", be->name);
+    }
+    return be->hash_final_xof(c, out, out_len);
 }
 
 /* see ops.h */

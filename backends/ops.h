@@ -46,7 +46,15 @@
  * parts (prime generation may leak the number of candidates tried). */
 int rlab_keygen(const struct rlab_backend *be, unsigned bits, unsigned long e,
                 const struct rlab_rng *rng, rlab_key **out);
+/* A key of `primes` primes (2 is rlab_keygen).  More than two needs
+ * RLAB_CAP_MULTI_PRIME and the keygen_multi slot, and at most
+ * rlab_max_primes(bits) primes (OpenSSL's caps): else RLAB_ERR_UNSUPPORTED
+ * with the reason.  CT and owns: as rlab_keygen. */
+int rlab_keygen_primes(const struct rlab_backend *be, unsigned bits, unsigned primes,
+                       unsigned long e, const struct rlab_rng *rng, rlab_key **out);
 /* Build a key from components (borrowed; the caller still clears them).
+ * Components with other primes (c->n_other > 0) on a backend without
+ * RLAB_CAP_MULTI_PRIME are RLAB_ERR_UNSUPPORTED with the reason.
  * The caller owns *out. */
 int rlab_key_from_components(const struct rlab_backend *be,
                              const struct rlab_components *c, rlab_key **out);
@@ -134,8 +142,15 @@ int rlab_hash_new(const struct rlab_backend *be, rlab_hash h,
                   rlab_hash_ctx **out);
 int rlab_hash_update(const struct rlab_backend *be, rlab_hash_ctx *c,
                      const uint8_t *p, size_t len);
+/* out gets rlab_hash_len(h) bytes (SHAKE128/256: 32/64, RFC 8702). */
 int rlab_hash_final(const struct rlab_backend *be, rlab_hash_ctx *c,
                     uint8_t *out);
+/* SHAKE128/256 contexts only: out_len bytes of the XOF output; frees c like
+ * rlab_hash_final.  RLAB_ERR_UNSUPPORTED (with the reason) when the backend
+ * has no hash_final_xof slot, RLAB_ERR_INVALID_ARG for a fixed-length
+ * hash.  Ask rlab_backend_check() with .xof_len first to report a skip. */
+int rlab_hash_final_xof(const struct rlab_backend *be, rlab_hash_ctx *c,
+                        uint8_t *out, size_t out_len);
 void rlab_hash_free(const struct rlab_backend *be, rlab_hash_ctx *c);
 
 #endif

@@ -16,6 +16,7 @@ extern const struct rlab_backend rlab_backend_mbedtls;
 #endif
 #if HAVE_GMP
 extern const struct rlab_backend rlab_backend_gmp;
+const struct rlab_backend *rlab_gmp_variant_mpn(void);
 #endif
 #if HAVE_NETTLE
 extern const struct rlab_backend rlab_backend_nettle;
@@ -109,12 +110,64 @@ const struct rlab_backend *rlab_backend_at(size_t i)
     return i < n_usable ? usable[i] : NULL;
 }
 
+/* The variants, each with its parent (which must be usable). */
+static const struct rlab_backend *variant(size_t i, int *useful)
+{
+#if HAVE_GMP
+    if (i-- == 0) {
+        const struct rlab_backend *v = rlab_gmp_variant_mpn();
+        /* worth a row only where gmp itself runs another engine */
+        const char *ver = rlab_backend_gmp.version();
+        *useful = strstr(ver, "engine mpn") == NULL;
+        return v;
+    }
+#endif
+    (void)i;
+    *useful = 0;
+    return NULL;
+}
+
+static int parent_usable(const struct rlab_backend *v)
+{
+    for (size_t i = 0; i < n_usable; i++)
+        if (usable[i] == v->parent)
+            return 1;
+    return 0;
+}
+
 const struct rlab_backend *rlab_backend_find(const char *name)
 {
     rlab_registry_init();
     for (size_t i = 0; i < n_usable; i++)
         if (strcmp(usable[i]->name, name) == 0)
             return usable[i];
+    int useful;
+    const struct rlab_backend *v;
+    for (size_t i = 0; (v = variant(i, &useful)) != NULL; i++)
+        if (strcmp(v->name, name) == 0 && parent_usable(v))
+            return v;
+    return NULL;
+}
+
+size_t rlab_backend_variant_count(void)
+{
+    size_t n = 0;
+    int useful;
+    const struct rlab_backend *v;
+    rlab_registry_init();
+    for (size_t i = 0; (v = variant(i, &useful)) != NULL; i++)
+        n += useful && parent_usable(v);
+    return n;
+}
+
+const struct rlab_backend *rlab_backend_variant_at(size_t k)
+{
+    int useful;
+    const struct rlab_backend *v;
+    rlab_registry_init();
+    for (size_t i = 0; (v = variant(i, &useful)) != NULL; i++)
+        if (useful && parent_usable(v) && k-- == 0)
+            return v;
     return NULL;
 }
 
@@ -196,6 +249,39 @@ static int hash_ok(const struct rlab_backend *be, rlab_hash h)
            (be->hashes & RLAB_HASH_BIT(h)) != 0;
 }
 
+/* Why be lacks hash h: the backend's own sentence, else a generic one. */
+static const char *hash_missing(const struct rlab_backend *be, rlab_hash h, int mgf1)
+{
+    char what[120];
+    const char *why = be->hash_absent != NULL ? be->hash_absent(h) : NULL;
+    if (why != NULL)
+        snprintf(what, sizeof what, "%s (%s%s)", why, mgf1 ? "MGF1 " : "", rlab_hash_name(h));
+    else if (rlab_hash_is_sha3(h))
+        snprintf(what, sizeof what, "SHA-3/SHAKE not wired to this backend (%s%s)",
+                 mgf1 ? "MGF1 " : "", rlab_hash_name(h));
+    else
+        snprintf(what, sizeof what, "no %s%s", rlab_hash_name(h), mgf1 ? " for MGF1" : "");
+    return reason(be, what);
+}
+
+/* SHAKE in RSA is RSASSA-PSS of RFC 8702 only, with the same SHAKE as the
+ * mask; any other use is outside every standard, whatever the backend. */
+static const char *shake_misuse(const struct rlab_op_query *q, int oaep, int pss, int pkcs1)
+{
+    int xh = rlab_hash_is_xof(q->hash), xm = rlab_hash_is_xof(q->mgf1_hash);
+    if (oaep && (xh || xm))
+        return "no standard defines RSA-OAEP with SHAKE";
+    if (pkcs1 && xh)
+        return "no standard defines PKCS #1 v1.5 signatures with SHAKE "
+               "(RFC 8702 defines RSASSA-PSS only)";
+    if (pss && (xh || xm) && q->hash != q->mgf1_hash)
+        return "RSASSA-PSS with SHAKE masks with the same SHAKE (RFC 8702): "
+               "hash and mask must be the same SHAKE";
+    if (q->op == RLAB_OP_HASH && q->xof_len != 0 && !xh)
+        return "only SHAKE128 and SHAKE256 have a variable output length";
+    return NULL;
+}
+
 const char *rlab_backend_check(const struct rlab_backend *be,
                                const struct rlab_op_query *q)
 {
@@ -210,16 +296,18 @@ const char *rlab_backend_check(const struct rlab_backend *be,
                     q->op == RLAB_OP_HASH;
     int uses_mgf1 = q->op == RLAB_OP_OAEP_ENCRYPT || q->op == RLAB_OP_OAEP_DECRYPT ||
                     q->op == RLAB_OP_PSS_SIGN || q->op == RLAB_OP_PSS_VERIFY;
-    if (uses_hash && !hash_ok(be, q->hash)) {
-        snprintf(what, sizeof what, "no %s", rlab_hash_name(q->hash));
-        return reason(be, what);
-    }
-    if (uses_mgf1 && !hash_ok(be, q->mgf1_hash)) {
-        snprintf(what, sizeof what, "no %s for MGF1", rlab_hash_name(q->mgf1_hash));
-        return reason(be, what);
-    }
     int oaep = q->op == RLAB_OP_OAEP_ENCRYPT || q->op == RLAB_OP_OAEP_DECRYPT;
     int pss = q->op == RLAB_OP_PSS_SIGN || q->op == RLAB_OP_PSS_VERIFY;
+    int pkcs1 = q->op == RLAB_OP_PKCS1_SIGN || q->op == RLAB_OP_PKCS1_VERIFY;
+    const char *misuse = shake_misuse(q, oaep, pss, pkcs1);
+    if (misuse != NULL)
+        return reason(be, misuse);
+    if (uses_hash && !hash_ok(be, q->hash))
+        return hash_missing(be, q->hash, 0);
+    if (uses_mgf1 && !hash_ok(be, q->mgf1_hash))
+        return hash_missing(be, q->mgf1_hash, 1);
+    if (q->op == RLAB_OP_HASH && q->xof_len != 0 && be->hash_final_xof == NULL)
+        return reason(be, "SHAKE output only at its RFC 8702 length (32 or 64 bytes)");
     if (oaep && q->label_len > 0 && !(be->caps & RLAB_CAP_OAEP_LABEL))
         return reason(be, "no OAEP labels");
     if (oaep && q->mgf1_hash != q->hash && !(be->caps & RLAB_CAP_OAEP_MGF1))
@@ -229,6 +317,22 @@ const char *rlab_backend_check(const struct rlab_backend *be,
     if (q->op == RLAB_OP_PSS_VERIFY && q->salt_len == RLAB_PSS_SALT_AUTO &&
         !(be->caps & RLAB_CAP_PSS_AUTO))
         return reason(be, "cannot recover the PSS salt length");
+    if (q->primes > 2) {
+        if (!(be->caps & RLAB_CAP_MULTI_PRIME) ||
+            (q->op == RLAB_OP_KEYGEN && be->keygen_multi == NULL)) {
+            /* the backend's own sentence (its limit()) when it has one */
+            const char *why = be->limit != NULL ? be->limit(q) : NULL;
+            return reason(be, why != NULL ? why : "no multi-prime RSA keys");
+        }
+        if (q->primes > RLAB_MAX_PRIMES)
+            return reason(be, "more than 5 primes");
+        if (q->op == RLAB_OP_KEYGEN && q->primes > rlab_max_primes(q->bits)) {
+            snprintf(what, sizeof what,
+                     "%u primes need a larger key (at most %u primes at %u bits; "
+                     "OpenSSL's caps)", q->primes, rlab_max_primes(q->bits), q->bits);
+            return reason(be, what);
+        }
+    }
     if (q->replay_rng && !(be->caps & RLAB_CAP_RNG_REPLAY))
         return reason(be, "cannot take padding randomness from the caller");
     if (q->op == RLAB_OP_AEAD) {

@@ -20,6 +20,12 @@ static const struct {
     [RLAB_HASH_SHA512] = {"sha512", 64, 128},
     [RLAB_HASH_SHA512_224] = {"sha512-224", 28, 128},
     [RLAB_HASH_SHA512_256] = {"sha512-256", 32, 128},
+    [RLAB_HASH_SHA3_224] = {"sha3-224", 28, 144},
+    [RLAB_HASH_SHA3_256] = {"sha3-256", 32, 136},
+    [RLAB_HASH_SHA3_384] = {"sha3-384", 48, 104},
+    [RLAB_HASH_SHA3_512] = {"sha3-512", 64, 72},
+    [RLAB_HASH_SHAKE128] = {"shake128", 32, 168},
+    [RLAB_HASH_SHAKE256] = {"shake256", 64, 136},
 };
 
 size_t rlab_hash_len(rlab_hash h)
@@ -30,6 +36,16 @@ size_t rlab_hash_len(rlab_hash h)
 size_t rlab_hash_block_len(rlab_hash h)
 {
     return (unsigned)h < RLAB_HASH_COUNT ? hash_info[h].block : 0;
+}
+
+int rlab_hash_is_xof(rlab_hash h)
+{
+    return h == RLAB_HASH_SHAKE128 || h == RLAB_HASH_SHAKE256;
+}
+
+int rlab_hash_is_sha3(rlab_hash h)
+{
+    return h >= RLAB_HASH_SHA3_224 && h <= RLAB_HASH_SHAKE256;
 }
 
 const char *rlab_hash_name(rlab_hash h)
@@ -60,6 +76,9 @@ int rlab_hash_from_name(const char *name, rlab_hash *out)
         {"sha256", RLAB_HASH_SHA256},       {"sha384", RLAB_HASH_SHA384},
         {"sha512", RLAB_HASH_SHA512},       {"sha512224", RLAB_HASH_SHA512_224},
         {"sha512256", RLAB_HASH_SHA512_256},
+        {"sha3224", RLAB_HASH_SHA3_224},    {"sha3256", RLAB_HASH_SHA3_256},
+        {"sha3384", RLAB_HASH_SHA3_384},    {"sha3512", RLAB_HASH_SHA3_512},
+        {"shake128", RLAB_HASH_SHAKE128},   {"shake256", RLAB_HASH_SHAKE256},
     };
     for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
         if (strcmp(norm, names[i].key) == 0) {
@@ -119,4 +138,21 @@ void rlab_components_clear(struct rlab_components *c)
     rlab_buf_clear(&c->dp);
     rlab_buf_clear(&c->dq);
     rlab_buf_clear(&c->qinv);
+    for (size_t i = 0; i < RLAB_MAX_PRIMES - 2; i++) {
+        rlab_buf_clear(&c->other[i].r);
+        rlab_buf_clear(&c->other[i].d);
+        rlab_buf_clear(&c->other[i].t);
+    }
+    c->n_other = 0;
+}
+
+unsigned rlab_max_primes(unsigned bits)
+{
+    if (bits < 1024)
+        return 2;
+    if (bits < 4096)
+        return 3;
+    if (bits < 8192)
+        return 4;
+    return 5;
 }

@@ -46,6 +46,9 @@ enum rlab_bench_group {
     RLAB_BG_COUNT
 };
 #define RLAB_BG_ALL ((1u << RLAB_BG_COUNT) - 1)
+/* What `all` and no group mean: every group but timing, which takes tens of
+ * minutes per backend at its default size and runs only when named. */
+#define RLAB_BG_DEFAULT (RLAB_BG_ALL & ~(1u << RLAB_BG_TIMING))
 
 const char *rlab_bench_group_name(enum rlab_bench_group g); /* "keygen" */
 /* The group called `name`, or -1. */
@@ -157,12 +160,19 @@ struct rlab_bench_config {
     /* throughput: payload sizes in bytes */
     size_t n_payloads;
     uint64_t payloads[RLAB_BENCH_MAX_PAYLOADS];
+    /* timing (bench/timing.c): measurements per class, the modulus size,
+     * and which operations (1u << enum rlab_bench_timing_op) */
+    uint64_t timing_samples;
+    double timing_budget; /* seconds per (backend, operation); 0: none */
+    unsigned timing_bits;
+    unsigned timing_ops;
     rlab_bench_progress_fn progress;
     void *progress_ctx;
 };
 
-/* Defaults for a full or quick run: every group (timing reports its skip), every usable
- * backend, the sizes of docs/BENCHMARKS.md. */
+/* Defaults for a full or quick run: every group but timing (RLAB_BG_DEFAULT),
+ * every usable backend, the sizes of docs/BENCHMARKS.md; timing: 100,000
+ * measurements per class (quick: 5,000) at 2048 bits, every operation. */
 void rlab_bench_config_default(struct rlab_bench_config *c, int quick);
 /* Keys per keygen series at `bits` (c->keys, or the default for the mode). */
 unsigned rlab_bench_keys_for(const struct rlab_bench_config *c, unsigned bits);
@@ -237,6 +247,62 @@ enum rlab_bench_hs_op {
     RLAB_BENCH_HS_OPS
 };
 
+/* ---- timing (dudect-style leakage test, bench/timing.c, docs/TIMING.md) --- */
+
+/* The operations of the timing group; each compares class A with class B. */
+enum rlab_bench_timing_op {
+    RLAB_BT_OAEP = 0,  /* OAEP-SHA256 decrypt: valid vs invalid (3 kinds) */
+    RLAB_BT_PKCS1,     /* v1.5 decrypt: valid vs invalid (4 kinds) */
+    RLAB_BT_PSS,       /* PSS-SHA256 sign: two fixed digests */
+    RLAB_BT_RAW,       /* raw private: two fixed inputs (full / short result) */
+    RLAB_BT_HANDSHAKE, /* rsalab/1 server reading ClientKey: good vs bad ct */
+    RLAB_BT_COUNT
+};
+#define RLAB_BT_ALL ((1u << RLAB_BT_COUNT) - 1)
+#define RLAB_BENCH_TIMING_TESTS 9  /* comparisons per operation */
+#define RLAB_BENCH_TIMING_TRACE 40 /* points of |t| against measurements */
+#define RLAB_BENCH_T_LEAK 10.0     /* |t| above: reported as a leak */
+#define RLAB_BENCH_T_SUSPICIOUS 4.5/* |t| above: suspicious */
+
+/* "oaep" (the --op name), "oaep-sha256-decrypt" (the CSV's). */
+const char *rlab_bench_timing_op_key(enum rlab_bench_timing_op op);
+const char *rlab_bench_timing_op_name(enum rlab_bench_timing_op op);
+/* The op called `key`, or -1. */
+int rlab_bench_timing_op_find(const char *key);
+/* "leak", "suspicious" or "no leak seen" for a |t|. */
+const char *rlab_bench_timing_verdict(double abs_t);
+
+/*
+ * One Welch t-test between two sets of measurements, cropped as dudect
+ * does: the test is run on all measurements and on those below each of
+ * several percentiles of the pooled distribution; the figure is the crop
+ * with the largest |t|.  t > 0: B is slower.
+ */
+struct rlab_bench_ttest {
+    char name[64];         /* "valid-vs-invalid", "valid-vs-bad-lhash", ... */
+    double t;              /* signed t of the worst crop */
+    double t_uncropped;    /* signed t over every measurement */
+    double crop;           /* percentile of the worst crop; 100: uncropped */
+    uint64_t n_a, n_b;     /* measurements of each side in the worst crop */
+    double mean_a, mean_b; /* their means, in clock units */
+};
+
+struct rlab_bench_timing {
+    /* DONE, SKIPPED (the backend cannot, with the reason) or FAILED; the
+     * reason also carries notes (implicit rejection seen, key source). */
+    struct rlab_bench_cell cell;
+    uint64_t per_class;    /* measurements of the smaller of classes A, B
+                              (fewer than asked when the budget ran out:
+                              the reason says so) */
+    uint64_t invalid_ok;   /* class-B inputs the backend answered RLAB_OK */
+    double seconds;
+    size_t n_tests;        /* test[0] is A against all of B */
+    struct rlab_bench_ttest test[RLAB_BENCH_TIMING_TESTS];
+    size_t n_trace;        /* test[0]'s worst |t| after trace_n measurements */
+    uint64_t trace_n[RLAB_BENCH_TIMING_TRACE];
+    float trace_t[RLAB_BENCH_TIMING_TRACE];
+};
+
 struct rlab_bench_result {
     struct rlab_bench_config cfg;
     struct rlab_bench_machine machine;
@@ -270,6 +336,10 @@ struct rlab_bench_result {
     struct rlab_bench_hs_row hs[RLAB_BENCH_MAX_HS_ROWS];
     size_t n_tput;
     struct rlab_bench_tput_row tput[RLAB_BENCH_MAX_TPUT_ROWS];
+
+    /* timing[backend][op]; clock says what one unit is */
+    struct rlab_bench_timing timing[RLAB_BENCH_MAX_BACKENDS][RLAB_BT_COUNT];
+    char timing_clock[64];
 
     double wall_seconds;
 };
@@ -388,7 +458,8 @@ void rlab_bench_openssl_speed(struct rlab_bench_speed *s, int seconds);
  */
 struct rlab_bench_row {
     const char *group;     /* keygen, keygen-cdf, ops, check, chunking,
-                              ceiling, handshake, throughput, timing */
+                              ceiling, handshake, throughput, timing,
+                              timing-trace */
     const char *backend;   /* backend name; "-" for machine figures */
     const char *peer;      /* client backend of handshake/throughput; "" */
     const char *library;
@@ -416,6 +487,12 @@ int rlab_bench_rows(const struct rlab_bench_result *r, rlab_bench_row_fn fn, voi
 void rlab_bench_emit_header(const struct rlab_bench_result *r, FILE *f);
 /* The comparison tables of every group that ran, for a terminal. */
 void rlab_bench_emit_table(const struct rlab_bench_result *r, FILE *f);
+/* The timing group's parts of the table, of REPORT.md and of the rows
+ * (bench/timing_emit.c), called by the emitters above. */
+void rlab_bench_timing_table(const struct rlab_bench_result *r, FILE *f);
+void rlab_bench_timing_reading(const struct rlab_bench_result *r, FILE *f);
+void rlab_bench_timing_report(const struct rlab_bench_result *r, FILE *f);
+int rlab_bench_timing_rows(const struct rlab_bench_result *r, rlab_bench_row_fn fn, void *ctx);
 int rlab_bench_emit_csv(const struct rlab_bench_result *r, FILE *f);
 int rlab_bench_emit_json(const struct rlab_bench_result *r, FILE *f);
 /* REPORT.md of a run folder; `plots` lists the PNG file names drawn

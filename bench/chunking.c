@@ -191,6 +191,11 @@ int rlab_bench_run_chunking(struct rlab_bench_run *run)
     for (size_t b = 0; b < cfg->n_backends; b++) {
         const struct rlab_backend *be = cfg->backends[b];
         struct rlab_bench_chunking *ch = &r->chunking[b];
+        if (be->parent != NULL) { /* a variant: measured in ops and handshake */
+            rlab_bench_cell_set(&ch->rsa, RLAB_BENCH_SKIPPED,
+                                "a variant: see its backend", RLAB_OK);
+            continue;
+        }
         rlab_bench_step(run, RLAB_BG_CHUNKING, be->name, "RSA-OAEP blocks", one);
         int rc = time_rsa(run, b);
         if (rc != RLAB_OK)

@@ -79,6 +79,9 @@ int rlab_bench_emit_csv(const struct rlab_bench_result *r, FILE *f)
             m->build_type);
     fprintf(f, "# method: warm-up %.3f s, %u trials >= %.3f s, keygen budget %.1f s\n",
             c->warmup_seconds, c->trials, c->trial_seconds, c->keygen_budget);
+    if (c->groups & (1u << RLAB_BG_TIMING))
+        fprintf(f, "# timing: %llu measurements per class, %u bits, clock %s\n",
+                (unsigned long long)c->timing_samples, c->timing_bits, r->timing_clock);
     fprintf(f, "group,backend,peer,library,bits,operation,size,unit,status,samples,"
                "iters_per_trial,median,p10,p90,p99,max,ratio,ratio_to,note\n");
     int rc = rlab_bench_rows(r, csv_row, f);

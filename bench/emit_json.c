@@ -60,6 +60,18 @@ static json_t *config_json(const struct rlab_bench_config *c)
     json_object_set_new(o, "tcp_bytes", json_integer((json_int_t)c->tcp_bytes));
     json_object_set_new(o, "handshake_identity_bits", json_integer(c->hs_id_bits));
     json_object_set_new(o, "handshake_transient_bits", json_integer(c->hs_tr_bits));
+    if (c->groups & (1u << RLAB_BG_TIMING)) {
+        json_t *ops = json_array();
+        for (int op = 0; op < RLAB_BT_COUNT; op++)
+            if ((c->timing_ops >> op) & 1u)
+                json_array_append_new(
+                    ops, json_string(rlab_bench_timing_op_name((enum rlab_bench_timing_op)op)));
+        json_object_set_new(o, "timing_operations", ops);
+        json_object_set_new(o, "timing_samples_per_class",
+                            json_integer((json_int_t)c->timing_samples));
+        json_object_set_new(o, "timing_bits", json_integer(c->timing_bits));
+        json_object_set_new(o, "timing_budget_seconds", json_real(c->timing_budget));
+    }
     return o;
 }
 
@@ -102,6 +114,8 @@ int rlab_bench_emit_json(const struct rlab_bench_result *r, FILE *f)
     json_t *root = json_object(), *backends = json_array(), *rows = json_array();
     json_object_set_new(root, "machine", machine_json(r));
     json_object_set_new(root, "config", config_json(c));
+    if (c->groups & (1u << RLAB_BG_TIMING))
+        json_object_set_new(root, "timing_clock", json_string(r->timing_clock));
     for (size_t b = 0; b < c->n_backends; b++) {
         json_t *be = json_object();
         set_str(be, "name", c->backends[b]->name);

@@ -123,9 +123,15 @@ void rlab_bench_emit_header(const struct rlab_bench_result *r, FILE *f)
     for (size_t i = 0; i < c->n_backends; i++)
         fprintf(f, "%s %-11s %s\n", i == 0 ? "libraries:" : "          ",
                 c->backends[i]->name, r->versions[i]);
-    fprintf(f, "method:    monotonic clock; per figure a %.2f s warm-up, then %u trials of\n"
-               "           >= %.2f s; median of the trials (ops/s, MB/s); keygen: ms per key\n",
-            c->warmup_seconds, c->trials, c->trial_seconds);
+    if (c->groups & ~(1u << RLAB_BG_TIMING))
+        fprintf(f, "method:    monotonic clock; per figure a %.2f s warm-up, then %u trials of\n"
+                   "           >= %.2f s; median of the trials (ops/s, MB/s); keygen: ms per key\n",
+                c->warmup_seconds, c->trials, c->trial_seconds);
+    if (c->groups & (1u << RLAB_BG_TIMING))
+        fprintf(f, "timing:    Welch's t-test, classes interleaved in random order, cropped at\n"
+                   "           several percentiles; %llu measurements per class, %u bits%s\n",
+                (unsigned long long)c->timing_samples, c->timing_bits,
+                c->timing_budget > 0 ? ", with a time budget" : "");
 }
 
 /* ---- keygen ------------------------------------------------------------------ */
@@ -369,8 +375,7 @@ void rlab_bench_emit_table(const struct rlab_bench_result *r, FILE *f)
         emit_handshake(r, f);
     if (c->groups & (1u << RLAB_BG_THROUGHPUT))
         emit_throughput(r, f);
-    if (c->groups & (1u << RLAB_BG_TIMING))
-        fprintf(f, "\ntiming:\n  skipped: %s\n", r->group[RLAB_BG_TIMING].reason);
+    rlab_bench_timing_table(r, f);
     if (ns.n > 0)
         fputc('\n', f);
     for (size_t i = 0; i < ns.n; i++)

@@ -27,6 +27,12 @@ int rlab_bench_run_keygen(struct rlab_bench_run *run)
         unsigned n = rlab_bench_keys_for(c, bits);
         double cost = key_guess(bits) * n;
         for (size_t b = 0; b < c->n_backends; b++) {
+            if (c->backends[b]->parent != NULL) {
+                rlab_bench_cell_set(&r->keygen[b][bi], RLAB_BENCH_SKIPPED,
+                                    "a variant: the key generation of its backend",
+                                    RLAB_OK);
+                continue;
+            }
             char what[48];
             snprintf(what, sizeof what, "%u-bit, %u keys", bits, n);
             rlab_bench_step(run, RLAB_BG_KEYGEN, c->backends[b]->name, what,

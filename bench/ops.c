@@ -43,7 +43,7 @@ static int run_size(struct rlab_bench_run *run, size_t bi)
             continue;
         }
         struct rlab_bench_keyops ops;
-        if (rlab_bench_keyops_init(&ops, k) != RLAB_OK) {
+        if (rlab_bench_keyops_init(&ops, c->backends[b], k) != RLAB_OK) {
             rlab_key_free(k);
             return RLAB_ERR_NOMEM;
         }
@@ -81,7 +81,7 @@ static int run_speed_check(struct rlab_bench_run *run)
         return RLAB_OK;
     }
     struct rlab_bench_keyops ops;
-    if (rlab_bench_keyops_init(&ops, k) != RLAB_OK) {
+    if (rlab_bench_keyops_init(&ops, k->be, k) != RLAB_OK) {
         rlab_key_free(k);
         return RLAB_ERR_NOMEM;
     }

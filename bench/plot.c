@@ -24,6 +24,7 @@ static const struct {
     {"chunking.gp", "chunking.png", RLAB_BG_CHUNKING},
     {"throughput.gp", "throughput.png", RLAB_BG_THROUGHPUT},
     {"handshake.gp", "handshake.png", RLAB_BG_HANDSHAKE},
+    {"timing.gp", "timing.png", RLAB_BG_TIMING},
 };
 
 /* Append s to a gnuplot single-quoted string ('' stands for a quote). */
@@ -128,6 +129,15 @@ size_t rlab_bench_plot(const struct rlab_bench_result *r, const char *dir, const
         size_t len = strlen(kbits);
         snprintf(kbits + len, sizeof kbits - len, "%s%u", i ? " " : "", r->cfg.keygen_bits[i]);
     }
+    /* timing: the operations measured, one panel each */
+    char tops[256] = "";
+    for (int op = 0; op < RLAB_BT_COUNT; op++) {
+        if (!((r->cfg.timing_ops >> op) & 1u))
+            continue;
+        size_t len = strlen(tops);
+        snprintf(tops + len, sizeof tops - len, "%s%s", len ? " " : "",
+                 rlab_bench_timing_op_name((enum rlab_bench_timing_op)op));
+    }
     char logpath[4096];
     snprintf(logpath, sizeof logpath, "%s/gnuplot.log", dir);
     int logfd = open(logpath, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
@@ -160,6 +170,7 @@ size_t rlab_bench_plot(const struct rlab_bench_result *r, const char *dir, const
         var(vars, sizeof vars, "out", out);
         var(vars, sizeof vars, "backends", backends);
         var(vars, sizeof vars, "caption", caption);
+        var(vars, sizeof vars, "timingops", tops);
         int st = run_gnuplot(prog, vars, script, logfd);
         if (st == 127) {
             snprintf(note, note_cap, "Plots skipped: `%s` could not be run (install "

@@ -62,7 +62,7 @@ static int hs_costs(struct rlab_bench_run *run, size_t b)
             continue;
         }
         struct rlab_bench_keyops ko;
-        if (rlab_bench_keyops_init(&ko, k) != RLAB_OK) {
+        if (rlab_bench_keyops_init(&ko, be, k) != RLAB_OK) {
             rlab_key_free(k);
             return RLAB_ERR_NOMEM;
         }
@@ -188,6 +188,8 @@ static int run_transfers(struct rlab_bench_run *run)
     struct rlab_bench_result *r = run->r;
     const struct rlab_bench_config *c = &r->cfg;
     for (size_t b = 0; b < c->n_backends; b++) {
+        if (c->backends[b]->parent != NULL)
+            continue; /* a variant: its stream is its backend's */
         for (size_t i = 0; i < c->n_payloads; i++) {
             struct rlab_bench_tput_row row = {.server = b, .client = b,
                                               .payload = c->payloads[i],

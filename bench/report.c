@@ -303,8 +303,7 @@ static void tables(const struct rlab_bench_result *r, FILE *f)
         if (r->group[RLAB_BG_THROUGHPUT].status == RLAB_BENCH_SKIPPED)
             fprintf(f, "\nSkipped: %s.\n", r->group[RLAB_BG_THROUGHPUT].reason);
     }
-    if (ran(r, RLAB_BG_TIMING))
-        fprintf(f, "\n## Timing\n\nSkipped: %s.\n", r->group[RLAB_BG_TIMING].reason);
+    rlab_bench_timing_report(r, f);
 }
 
 int rlab_bench_emit_report(const struct rlab_bench_result *r, const char *const *plots,
@@ -340,6 +339,7 @@ int rlab_bench_emit_report(const struct rlab_bench_result *r, const char *const 
         read_ceilings(r, f);
     if (ran(r, RLAB_BG_HANDSHAKE))
         read_handshake(r, f);
+    rlab_bench_timing_reading(r, f);
     for (int g = 0; g < RLAB_BG_COUNT; g++)
         if (ran(r, (enum rlab_bench_group)g) && r->group[g].status == RLAB_BENCH_SKIPPED)
             fprintf(f, "- Skipped: %s.\n", r->group[g].reason);

@@ -115,6 +115,8 @@ int rlab_bench_any_failed(const struct rlab_bench_result *r)
             f |= failed(&r->chunking[b].aead[i]);
         for (int op = 0; op < RLAB_BENCH_HS_OPS; op++)
             f |= failed(&r->hs_ops[b][op]);
+        for (int op = 0; op < RLAB_BT_COUNT; op++)
+            f |= failed(&r->timing[b][op].cell);
     }
     for (int op = 0; op < RLAB_BENCH_SPEED_OP_COUNT; op++)
         f |= failed(&r->speed.ours[op]);

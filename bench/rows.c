@@ -381,6 +381,10 @@ int rlab_bench_rows(const struct rlab_bench_result *r, rlab_bench_row_fn fn, voi
         case RLAB_BG_CHUNKING: chunking_rows(&w); break;
         case RLAB_BG_HANDSHAKE: handshake_rows(&w); break;
         case RLAB_BG_THROUGHPUT: throughput_rows(&w); break;
+        case RLAB_BG_TIMING:
+            if (w.rc == 0)
+                w.rc = rlab_bench_timing_rows(r, fn, ctx);
+            break;
         default: break;
         }
     }

@@ -8,9 +8,11 @@
 
 #include "base/ct.h"
 
-int rlab_bench_keyops_init(struct rlab_bench_keyops *o, const rlab_key *k)
+int rlab_bench_keyops_init(struct rlab_bench_keyops *o, const struct rlab_backend *be,
+                           const rlab_key *k)
 {
     memset(o, 0, sizeof *o);
+    o->be = be;
     o->k = k;
     o->klen = rlab_key_size(k);
     o->oaep = (struct rlab_oaep_params){.hash = RLAB_HASH_SHA256,
@@ -33,7 +35,6 @@ int rlab_bench_keyops_init(struct rlab_bench_keyops *o, const rlab_key *k)
     for (size_t i = 1; i < o->klen; i++)
         o->raw_in[i] = (uint8_t)(i * 131 + 17);
 
-    const struct rlab_backend *be = k->be;
     size_t outlen;
     o->ct_rc = o->pss_sig_rc = o->pkcs1_sig_rc = RLAB_ERR_UNSUPPORTED;
     if (be->oaep_encrypt != NULL) {
@@ -142,7 +143,7 @@ enum rlab_bench_kind rlab_bench_kind_of(enum rlab_bench_op op)
 static int op_once(struct rlab_bench_keyops *o, enum rlab_bench_kind kind)
 {
     const rlab_key *k = o->k;
-    const struct rlab_backend *be = k->be;
+    const struct rlab_backend *be = o->be;
     size_t outlen = o->klen;
     switch (kind) {
     case RLAB_BK_OAEP_ENCRYPT:
@@ -174,7 +175,7 @@ void rlab_bench_time_op(struct rlab_bench_keyops *o, enum rlab_bench_kind kind,
 {
     memset(cell, 0, sizeof *cell);
     struct rlab_op_query q = query_for(kind);
-    const char *why = rlab_backend_check(o->k->be, &q);
+    const char *why = rlab_backend_check(o->be, &q);
     if (why != NULL) {
         rlab_bench_cell_set(cell, RLAB_BENCH_SKIPPED, why, RLAB_OK);
         return;

@@ -27,6 +27,7 @@ enum rlab_bench_kind {
  * and one output buffer of k bytes.
  */
 struct rlab_bench_keyops {
+    const struct rlab_backend *be; /* the backend or variant that runs them */
     const rlab_key *k;
     size_t klen;
     uint8_t msg[32];
@@ -40,8 +41,10 @@ struct rlab_bench_keyops {
 
 /* Allocate buffers and make the ciphertext and signatures (checking that
  * they decrypt and verify).  RLAB_OK or RLAB_ERR_NOMEM; other failures are
- * kept per operation and reported when that operation is timed. */
-int rlab_bench_keyops_init(struct rlab_bench_keyops *o, const rlab_key *k);
+ * kept per operation and reported when that operation is timed.  be runs
+ * the operations: k's backend, or a variant of it ("gmp/mpn"). */
+int rlab_bench_keyops_init(struct rlab_bench_keyops *o, const struct rlab_backend *be,
+                           const rlab_key *k);
 void rlab_bench_keyops_clear(struct rlab_bench_keyops *o);
 
 /* Time one operation into cell: SKIPPED when the backend cannot run it,

@@ -84,8 +84,11 @@ static int h_begin(void *ctx, struct rlab_sess *s, unsigned kind, uint64_t size,
     }
     int rc = rlab_inbox_open(cl->srv->cfg.inbox, name, &cl->file);
     if (rc != RLAB_OK) {
-        rlab_sess_set_alert(s, rc == RLAB_ERR_INVALID_ARG ? RLAB_ALERT_BAD_NAME
-                                                          : RLAB_ALERT_INTERNAL);
+        /* A name the inbox cannot take (malformed, too long for its file
+         * system, or taken with all its suffixes) is the peer's to change. */
+        rlab_sess_set_alert(s, rc == RLAB_ERR_INVALID_ARG || rc == RLAB_ERR_EXISTS
+                                   ? RLAB_ALERT_BAD_NAME
+                                   : RLAB_ALERT_INTERNAL);
         return rc;
     }
     snprintf(cl->file_name, sizeof cl->file_name, "%s", name);
@@ -148,14 +151,13 @@ static int h_end(void *ctx, struct rlab_sess *s)
     int rc = rlab_hash_final(srv->sym, cl->file_hash, d);
     cl->file_hash = NULL;
     uint64_t size = cl->file.written;
-    char final_path[4096];
-    snprintf(final_path, sizeof final_path, "%s", cl->file.path ? cl->file.path : "?");
+    char final_path[4096] = "?";
     if (rc == RLAB_OK)
-        rc = rlab_filew_commit(&cl->file);
+        rc = rlab_inbox_commit(&cl->file, final_path, sizeof final_path);
     else
         rlab_filew_abort(&cl->file);
     if (rc != RLAB_OK) {
-        rlab_sess_set_alert(s, RLAB_ALERT_INTERNAL);
+        rlab_sess_set_alert(s, rc == RLAB_ERR_EXISTS ? RLAB_ALERT_BAD_NAME : RLAB_ALERT_INTERNAL);
         return rc;
     }
     char hex[65];
@@ -368,6 +370,8 @@ int rlab_server_new(const struct rlab_server_config *cfg, struct rlab_server **o
         srv->cfg.max_clients = 64;
     if (srv->cfg.rotate_s == 0)
         srv->cfg.rotate_s = 3600;
+    if (srv->cfg.stop_grace_ms == 0)
+        srv->cfg.stop_grace_ms = 3000;
     srv->console_open = cfg->console_fd >= 0;
     srv->sym = rlab_sess_sym_provider(cfg->be);
     int rc = srv->sym == NULL ? RLAB_ERR_UNSUPPORTED : listen_on(srv);
@@ -415,12 +419,68 @@ static void rotate(struct rlab_server *srv, uint64_t now)
     slog(srv, "transient key rotated (%u bits)", t->key->bits);
 }
 
+/* The server stops: no new connection; every open session gets the server's
+ * close (the peer answers with its own and the session ends cleanly, a
+ * message it is sending still arriving whole); a handshake in progress ends
+ * (its peer sees the connection close: there is no close before the keys). */
+static void begin_stop(struct rlab_server *srv)
+{
+    if (srv->lfd >= 0) {
+        close(srv->lfd);
+        srv->lfd = -1;
+    }
+    srv->console_open = 0;
+    for (size_t i = 0; i < srv->n; i++) {
+        struct rlab_sess *s = srv->c[i]->sess;
+        if (rlab_sess_ready(s)) {
+            int rc = rlab_sess_close(s);
+            if (rc != RLAB_OK)
+                rlab_sess_abort(s, RLAB_ALERT_NONE, rc,
+                                "the server stopped and could not queue its close");
+        } else if (!rlab_sess_done(s) && rlab_sess_peer_fingerprint(s)[0] == '\0') {
+            /* No fingerprint yet: still in the handshake. */
+            rlab_sess_abort(s, RLAB_ALERT_NONE, RLAB_ERR_IO,
+                            "the server stopped during the handshake");
+        }
+    }
+    if (srv->n > 0)
+        slog(srv, "stopping: close sent to %zu session(s), waiting up to %u ms for theirs",
+             srv->n, srv->cfg.stop_grace_ms);
+}
+
+/* The stop's grace period is over: end what is left. */
+static void end_all(struct rlab_server *srv, const char *why)
+{
+    for (size_t i = 0; i < srv->n; i++)
+        if (!rlab_sess_done(srv->c[i]->sess))
+            rlab_sess_abort(srv->c[i]->sess, RLAB_ALERT_NONE, RLAB_ERR_IO, why);
+    while (srv->n > 0)
+        client_end(srv, srv->n - 1);
+}
+
 int rlab_server_run(struct rlab_server *srv, volatile sig_atomic_t *stop)
 {
     struct pollfd *pf = NULL;
     size_t pf_cap = 0;
-    int rc = RLAB_OK;
-    while (!*stop) {
+    int rc = RLAB_OK, stopping = 0;
+    uint64_t stop_end = 0;
+    for (;;) {
+        if (*stop && !stopping) {
+            stopping = 1;
+            stop_end = rlab_now_ms() + srv->cfg.stop_grace_ms;
+            begin_stop(srv);
+        }
+        if (stopping) {
+            for (size_t i = srv->n; i-- > 0;)
+                if (rlab_sess_done(srv->c[i]->sess))
+                    client_end(srv, i);
+            if (srv->n == 0)
+                break;
+            if (rlab_now_ms() >= stop_end) {
+                end_all(srv, "the server stopped: the peer did not close in time");
+                break;
+            }
+        }
         size_t need = srv->n + 2;
         if (need > pf_cap) {
             struct pollfd *np = realloc(pf, need * sizeof *np);
@@ -432,12 +492,14 @@ int rlab_server_run(struct rlab_server *srv, volatile sig_atomic_t *stop)
             pf_cap = need;
         }
         size_t k = 0;
-        pf[k++] = (struct pollfd){srv->lfd, POLLIN, 0};
+        pf[k++] = (struct pollfd){srv->lfd, POLLIN, 0}; /* -1 once stopping: ignored */
         int con = srv->console_open ? (int)k : -1;
         if (srv->console_open)
             pf[k++] = (struct pollfd){srv->cfg.console_fd, POLLIN, 0};
         size_t first = k;
         uint64_t now = rlab_now_ms(), wake = now + 200;
+        if (stopping && stop_end < wake)
+            wake = stop_end;
         for (size_t i = 0; i < srv->n; i++) {
             pf[k++] = (struct pollfd){rlab_sess_fd(srv->c[i]->sess),
                                       rlab_sess_events(srv->c[i]->sess), 0};
@@ -464,14 +526,15 @@ int rlab_server_run(struct rlab_server *srv, volatile sig_atomic_t *stop)
                 client_end(srv, i);
         if (n > 0 && con >= 0 && pf[con].revents)
             console_read(srv);
-        if (n > 0 && (pf[0].revents & POLLIN))
+        if (n > 0 && srv->lfd >= 0 && (pf[0].revents & POLLIN))
             for (int j = 0; j < 16; j++) {
                 size_t before = srv->st.accepted;
                 accept_one(srv);
                 if (srv->st.accepted == before)
                     break;
             }
-        rotate(srv, now);
+        if (!stopping)
+            rotate(srv, now);
     }
     free(pf);
     return rc;
@@ -481,8 +544,7 @@ void rlab_server_free(struct rlab_server *srv)
 {
     if (srv == NULL)
         return;
-    while (srv->n > 0)
-        client_end(srv, srv->n - 1);
+    end_all(srv, "the server stopped");
     free(srv->c);
     if (srv->lfd >= 0)
         close(srv->lfd);

@@ -34,7 +34,9 @@ struct rlab_server_config {
     unsigned max_clients;              /* 0: 64 */
     unsigned rotate_s;                 /* 0: 3600 */
     unsigned tkey_bits;                /* 0: 2048 */
-    unsigned hs_timeout_ms, stall_timeout_ms; /* 0: 10 s, 30 s */
+    unsigned hs_timeout_ms, stall_timeout_ms; /* 0: 10 s, 30 s (tests: any, e.g. 200 ms) */
+    unsigned stop_grace_ms;            /* on stop, wait this long for the peers'
+                                          closes (0: 3000) */
     int console_fd;                    /* lines to broadcast; -1: none */
     struct rlab_tkey *transient;       /* tests: the first transient key (a
                                           reference is taken); NULL: made here */
@@ -54,7 +56,12 @@ struct rlab_server;
 
 int rlab_server_new(const struct rlab_server_config *cfg, struct rlab_server **out);
 unsigned rlab_server_port(const struct rlab_server *srv);
-/* Serve until *stop becomes non-zero (checked at least every 200 ms). */
+/* Serve until *stop becomes non-zero (checked at least every 200 ms).  Then
+ * stop gracefully: accept nothing more, send the close message on every open
+ * session and keep serving them until each has answered with its own (a
+ * message the peer is sending still arrives whole), for at most
+ * stop_grace_ms; a handshake in progress is dropped, and whatever is left at
+ * the end is closed (logged as an error). */
 int rlab_server_run(struct rlab_server *srv, volatile sig_atomic_t *stop);
 void rlab_server_stats(const struct rlab_server *srv, struct rlab_server_stats *out);
 /* Close every connection and the listener; wipe the transient key. */

@@ -148,6 +148,9 @@ static void release_handshake(struct rlab_sess *s)
 
 /* End the session with an error; send `alert` unless it came from the peer. */
 static void sess_fail(struct rlab_sess *s, rlab_alert alert, int err, int from_peer,
+                      const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+
+static void sess_fail(struct rlab_sess *s, rlab_alert alert, int err, int from_peer,
                       const char *fmt, ...)
 {
     if (s->state == ST_FAILED)
@@ -589,8 +592,8 @@ static size_t parse_meta(struct rlab_sess *s, const uint8_t *p, size_t len)
 static void on_chunk(struct rlab_sess *s, const uint8_t *body, size_t len)
 {
     if (!s->rx_open) {
-        sess_fail(s, s->got_close ? RLAB_ALERT_UNEXPECTED : RLAB_ALERT_UNEXPECTED,
-                  RLAB_ERR_PARSE, 0,
+        /* Both are frames the state does not allow: the same alert. */
+        sess_fail(s, RLAB_ALERT_UNEXPECTED, RLAB_ERR_PARSE, 0, "%s",
                   s->got_close ? "data after the peer's close" : "a chunk outside a message");
         return;
     }
@@ -689,7 +692,11 @@ static void on_eof(struct rlab_sess *s)
 static void on_readable(struct rlab_sess *s)
 {
     uint8_t buf[65536];
-    for (int rounds = 0; rounds < 16; rounds++) {
+    /* At most 16 reads per call, so that one busy peer does not starve the
+     * others; but once the session has ended cleanly, read on to the end of
+     * what has arrived: anything there is data after the peer's close, and
+     * must be reported as such however much came before it. */
+    for (int rounds = 0; rounds < 16 || s->state == ST_ENDED; rounds++) {
         ssize_t n = recv(s->fd, buf, sizeof buf, 0);
         if (n == 0) {
             on_eof(s);

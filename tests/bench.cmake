@@ -6,12 +6,18 @@
 add_executable(bench_check bench_check.c)
 target_link_libraries(bench_check PRIVATE PkgConfig::JANSSON)
 rsalab_warnings(bench_check)
-foreach(group keygen ops chunking handshake throughput timing)
+foreach(group keygen ops chunking handshake throughput)
   add_test(NAME bench.output.${group}
            COMMAND sh ${CMAKE_CURRENT_SOURCE_DIR}/bench_output.sh
                    $<TARGET_FILE:rsalab> $<TARGET_FILE:bench_check> ${group})
   set_tests_properties(bench.output.${group} PROPERTIES TIMEOUT 600 LABELS "bench")
 endforeach()
+# timing: every operation on every backend at a small --samples; checks the
+# rows and that every |t| is a finite number, never how large it is.
+add_test(NAME bench.output.timing
+         COMMAND sh ${CMAKE_CURRENT_SOURCE_DIR}/bench_timing.sh
+                 $<TARGET_FILE:rsalab> $<TARGET_FILE:bench_check>)
+set_tests_properties(bench.output.timing PROPERTIES TIMEOUT 900 LABELS "bench")
 list(GET RSALAB_BACKENDS 0 _bench_first)
 add_test(NAME bench.paths
          COMMAND sh ${CMAKE_CURRENT_SOURCE_DIR}/bench_paths.sh $<TARGET_FILE:rsalab>

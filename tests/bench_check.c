@@ -177,6 +177,60 @@ static size_t jlen(json_t *config, const char *key)
     return json_array_size(json_object_get(config, key));
 }
 
+/* timing: per backend and operation asked, either one skip/failure row
+ * with its reason, or comparison rows whose |t| is a finite number with
+ * their per-class count and crop, and trace rows; never the size of t. */
+static void check_timing(json_t *root, size_t nb)
+{
+    json_t *config = json_object_get(root, "config");
+    json_t *ops = json_object_get(config, "timing_operations");
+    json_t *backends = json_object_get(root, "backends");
+    if (json_array_size(ops) == 0)
+        fail("timing: no timing_operations in the JSON config");
+    expect("timing", "group", "ok", 1);
+    for (size_t b = 0; b < nb; b++) {
+        const char *be = json_string_value(json_object_get(json_array_get(backends, b), "name"));
+        for (size_t o = 0; o < json_array_size(ops); o++) {
+            const char *op = json_string_value(json_array_get(ops, o));
+            size_t oplen = strlen(op), compared = 0, other = 0, trace = 0;
+            for (size_t i = 0; i < nrows; i++) {
+                char **f = rows[i].f;
+                if (strcmp(f[1], be ? be : "") != 0 || strncmp(f[5], op, oplen) != 0)
+                    continue;
+                if (strcmp(f[0], "timing-trace") == 0) {
+                    trace++;
+                    continue;
+                }
+                if (strcmp(f[0], "timing") != 0)
+                    continue;
+                if (strcmp(f[8], "ok") != 0) {
+                    other++;
+                    if (f[18][0] == '\0')
+                        fail("timing %s %s: %s without a reason", be, op, f[8]);
+                    continue;
+                }
+                compared++;
+                char *end;
+                double t = strtod(f[11], &end);
+                if (f[11][0] == '\0' || *end != '\0' || !(t >= 0 && t < 1e300))
+                    fail("timing %s %s: |t| '%s' is not a finite number", be, f[5], f[11]);
+                if (f[5][oplen] != ':' || strstr(f[5] + oplen, "-vs-") == NULL)
+                    fail("timing %s: operation '%s' names no comparison", be, f[5]);
+                if (strtoul(f[9], NULL, 10) == 0 || f[13][0] == '\0' || f[12][0] == '\0')
+                    fail("timing %s %s: samples, |t| uncropped or crop missing", be, f[5]);
+                if (strcmp(f[7], "|t|") != 0)
+                    fail("timing %s %s: unit '%s'", be, f[5], f[7]);
+            }
+            if (compared + other == 0)
+                fail("timing %s %s: no row", be, op);
+            if (compared > 0 && other > 0)
+                fail("timing %s %s: both measured and skipped rows", be, op);
+            if (compared > 0 && trace < 2)
+                fail("timing %s %s: %zu trace rows", be, op, trace);
+        }
+    }
+}
+
 static void check_group(const char *g, json_t *root)
 {
     json_t *config = json_object_get(root, "config");
@@ -218,7 +272,7 @@ static void check_group(const char *g, json_t *root)
             (n == NULL || strstr(n, "needs core/session") == NULL))
             fail("throughput: no rows and no skip reason");
     } else if (strcmp(g, "timing") == 0) {
-        expect("timing", "group", "skipped", 1);
+        check_timing(root, nb);
     } else {
         fail("unknown group %s", g);
     }

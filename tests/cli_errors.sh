@@ -27,16 +27,19 @@ n=0
 failed=0
 skipped=0
 
-# has_cap CAP: `rsalab backends` lists CAP among BE's capabilities.
-has_cap() {
-    caps=$("$RSALAB" backends | awk -v be="$BE" '
+# op_why OP: nothing when `rsalab backends` says BE runs operation OP
+# (checked there with SHA-256, 2048-bit keys, ...), else the backend's
+# reason, as it prints it after "no: ".  Cases that need OP skip with it.
+op_why() {
+    "$RSALAB" backends | awk -v be="$BE" -v op="$1" '
         $0 == be { f = 1; next }
         /^[^ ]/ { f = 0 }
-        f && $1 == "capabilities:" { $1 = ""; print }')
-    case " $caps " in
-    *" $1 "*) return 0 ;;
-    *) return 1 ;;
-    esac
+        f && $1 == op {
+            $1 = ""
+            sub(/^ +/, "")
+            if ($0 != "yes") { sub(/^no: /, ""); print }
+            exit
+        }'
 }
 
 # check STATUS REGEX WHAT CMD...: run CMD (stdin from /dev/null, at most 60
@@ -193,12 +196,14 @@ check 2 "shape2\.json: malformed input \(testGroups\[0\]: group without a public
     "$RSALAB" vectors --file "$tmp/shape2.json"
 wp="$SRC/vectors/data/wycheproof/rsa_pss_2048_sha256_mgf1_32_test.json"
 if [ -f "$wp" ]; then
-    # Every group asks for a hash rsalab does not have: nothing can run.
-    sed 's/"SHA-256"/"SHA3-256"/g' "$wp" >"$tmp/rsa_pss_allskip_test.json"
-    check 0 '^rsalab vectors: all skipped' \
+    # Every group asks for a mask function no standard defines: nothing can run.
+    sed 's/"MGF1"/"MGF9"/g' "$wp" >"$tmp/rsa_pss_allskip_test.json"
+    # (no ^: standard error, unbuffered, may land inside a line of the
+    # report once it is longer than stdout's buffer, as with nine backends)
+    check 0 'rsalab vectors: all skipped' \
         "vectors where every check is skipped: exit 0 and an 'all skipped' line" \
         "$RSALAB" vectors --file "$tmp/rsa_pss_allskip_test.json"
-    truth "... and the reason is in the report" grep -q 'SHA3-256' "$tmp/out"
+    truth "... and the reason is in the report" grep -q 'MGF9' "$tmp/out"
 else
     skip "vectors: all skipped" "no $wp"
 fi
@@ -207,8 +212,8 @@ fi
 check 0 '1025-bit: .* 0 failed' "interop --bits 1025: what a backend cannot make is skipped" \
     "$RSALAB" interop --bits 1025 --no-cli
 if grep -q 'cannot make a 1025-bit key' "$tmp/out"; then
-    truth "... with the reason" grep -Eq 'skip\[[0-9]+\]: [a-z]+ cannot make a 1025-bit key: .+' \
-        "$tmp/out"
+    truth "... with the reason in the legend" \
+        grep -Eq '^  [a-z*]: [a-z]+ cannot make a 1025-bit key: .+' "$tmp/out"
 else
     skip "interop --bits 1025 skip reason" "every backend here makes 1025-bit keys"
 fi
@@ -225,6 +230,11 @@ if ! "$RSALAB" backends | grep -qx "$BE"; then
 fi
 k="$tmp/k"
 check 0 '' "keygen 2048 on $BE" "$RSALAB" keygen --backend "$BE" --out "$k"
+# The default padding of encrypt is OAEP and of sign PSS; a backend without
+# them (nettle 3.8 has no OAEP, BearSSL 0.6 no PSS) skips those cases.
+oaep_why=$(op_why oaep-encrypt)
+pss_why=$(op_why pss-sign)
+[ -n "$pss_why" ] || pss_why=$(op_why pss-verify)
 
 # ---- numbers: plain decimal only ---------------------------------------------
 check 2 "--e: '010001' has a leading zero" "--e 010001 (octal elsewhere) is refused" \
@@ -264,8 +274,12 @@ check_in "$k.pub.pem" 2 '--sig and --key cannot both be standard input' \
     "verify --key - --sig - is refused" \
     "$RSALAB" verify --backend "$BE" --key - --sig - --in "$tmp/msg"
 truth "nothing was written by the refused commands" test ! -e "$tmp/c" -a ! -e "$tmp/s"
-check_in "$k.pub.pem" 0 '' "encrypt --key - --in FILE works" \
-    "$RSALAB" encrypt --backend "$BE" --key - --in "$tmp/msg" --out "$tmp/c"
+if [ -z "$oaep_why" ]; then
+    check_in "$k.pub.pem" 0 '' "encrypt --key - --in FILE works" \
+        "$RSALAB" encrypt --backend "$BE" --key - --in "$tmp/msg" --out "$tmp/c"
+else
+    skip "encrypt --key - --in FILE works" "$oaep_why"
+fi
 
 # ---- keygen: all or nothing ----------------------------------------------------
 mkdir "$tmp/d"
@@ -329,8 +343,15 @@ not_in 'only RSA and EC' "... and does not blame the algorithm"
 if have openssl; then
     if openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048 \
         -pkeyopt rsa_keygen_primes:3 -out "$tmp/k3.pem" 2>/dev/null; then
-        check 2 'multi-prime' "a valid 3-prime PKCS#8 key: the message says multi-prime" \
-            "$RSALAB" sign --backend "$BE" $v15 --key "$tmp/k3.pem" --in "$tmp/msg" --out "$tmp/s"
+        if "$RSALAB" backends | grep -A4 "^$BE\$" | grep -q 'capabilities:.* multi-prime'; then
+            check 0 '' "a valid 3-prime PKCS#8 key signs on a backend with multi-prime keys" \
+                "$RSALAB" sign --backend "$BE" $v15 --key "$tmp/k3.pem" --in "$tmp/msg" \
+                --out "$tmp/s"
+        else
+            check 2 'multi-prime' "a valid 3-prime PKCS#8 key: the message says multi-prime" \
+                "$RSALAB" sign --backend "$BE" $v15 --key "$tmp/k3.pem" --in "$tmp/msg" \
+                --out "$tmp/s"
+        fi
     else
         skip "3-prime key" "openssl genpkey cannot make one"
     fi
@@ -350,7 +371,7 @@ else
 fi
 
 # ---- PSS salt too long: exit 2 for sign and verify alike ------------------------------
-if has_cap pss; then
+if [ -z "$pss_why" ]; then
     salt_msg='a PSS salt of 256 bytes is too long for a 2048-bit key with sha256 \(at most 222\)'
     check 2 "$salt_msg" "sign --salt-len 256 on a 2048-bit key: exit 2, the salt named" \
         "$RSALAB" sign --backend "$BE" --key "$k.pem" --salt-len 256 --in "$tmp/msg" --out "$tmp/s"
@@ -369,7 +390,7 @@ if has_cap pss; then
         "$RSALAB" verify --backend "$BE" --key "$k.pub.pem" --salt-len 222 --sig "$tmp/s" \
         --in "$tmp/msg"
 else
-    skip "PSS salt lengths" "rsalab backends lists no pss for $BE"
+    skip "PSS salt lengths" "$pss_why"
 fi
 
 # ---- binary output never to a terminal ----------------------------------------------
@@ -379,6 +400,10 @@ if have script && script -qec true /dev/null >/dev/null 2>&1; then
         [ "$c" = encrypt ] && kf="$k.pub.pem"
         opts=""
         [ "$c" = sign ] && opts="$v15"
+        if [ "$c" = encrypt ] && [ -n "$oaep_why" ]; then
+            skip "encrypt (OAEP) to a terminal, refused and with --out" "$oaep_why"
+            continue
+        fi
         check 2 'will not write binary output to a terminal' \
             "$c to a terminal (standard output a pty) is refused" \
             script -qec "'$RSALAB' $c --backend $BE $opts --key '$kf' --in '$tmp/msg'" /dev/null
@@ -390,7 +415,11 @@ if have script && script -qec true /dev/null >/dev/null 2>&1; then
 else
     skip "binary output to a terminal" "script(1) cannot make a pty here"
 fi
-"$RSALAB" encrypt --backend "$BE" --key "$k.pub.pem" --in "$tmp/msg" | cat >"$tmp/piped"
-truth "encrypt to a pipe works" test "$(wc -c <"$tmp/piped")" -eq 256
+if [ -z "$oaep_why" ]; then
+    "$RSALAB" encrypt --backend "$BE" --key "$k.pub.pem" --in "$tmp/msg" | cat >"$tmp/piped"
+    truth "encrypt to a pipe works" test "$(wc -c <"$tmp/piped")" -eq 256
+else
+    skip "encrypt to a pipe works" "$oaep_why"
+fi
 
 finish

@@ -32,6 +32,19 @@ endforeach()
 target_link_options(suite_stream PRIVATE -Wl,--wrap=malloc -Wl,--wrap=calloc
                     -Wl,--wrap=realloc)
 
+# Multi-prime keys (RFC 8017 3.2) over every backend, from the committed
+# keys in tests/data/multiprime.
+add_executable(suite_multiprime test_multiprime.c)
+target_link_libraries(suite_multiprime PRIVATE rlab_testutil)
+target_compile_definitions(suite_multiprime PRIVATE
+  RLAB_MP_DATA="${CMAKE_CURRENT_SOURCE_DIR}/data/multiprime")
+rsalab_warnings(suite_multiprime)
+foreach(be ${RSALAB_BACKENDS})
+  add_test(NAME multiprime.${be} COMMAND suite_multiprime ${be})
+  set_tests_properties(multiprime.${be} PROPERTIES
+    TIMEOUT 1200 SKIP_RETURN_CODE 77 LABELS "suite;multiprime;${be}")
+endforeach()
+
 add_executable(suite_cross test_cross.c)
 target_link_libraries(suite_cross PRIVATE rlab_testutil)
 rsalab_warnings(suite_cross)
@@ -53,6 +66,18 @@ if(OPENSSL_CLI)
     set_tests_properties(cli.${be} PROPERTIES
       TIMEOUT 600 SKIP_RETURN_CODE 77 LABELS "cli;${be}")
   endforeach()
+  # RSASSA-PSS with SHAKE (RFC 8702) made by each backend, checked with
+  # Python's hashlib over the openssl tool's raw RSA: pss-shake.<backend>.
+  find_program(PYTHON3 python3)
+  if(PYTHON3)
+    foreach(be ${RSALAB_BACKENDS})
+      add_test(NAME pss-shake.${be}
+               COMMAND ${PYTHON3} ${CMAKE_CURRENT_SOURCE_DIR}/pss_shake_check.py
+                       $<TARGET_FILE:rsalab> ${be} ${OPENSSL_CLI})
+      set_tests_properties(pss-shake.${be} PROPERTIES
+        TIMEOUT 600 SKIP_RETURN_CODE 77 LABELS "cli;${be}")
+    endforeach()
+  endif()
 else()
   message(STATUS "openssl command-line tool not found: cli.* interop tests left out")
 endif()

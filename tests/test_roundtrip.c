@@ -28,6 +28,21 @@ static const struct {
 };
 #define NMIXED (sizeof mixed / sizeof mixed[0])
 
+/* FIPS 202: the SHA-3 hashes go wherever SHA-2 goes; SHAKE only into PSS
+ * with itself as the mask (RFC 8702).  Backends without them skip with
+ * their reason. */
+static const rlab_hash sha3[] = {RLAB_HASH_SHA3_224, RLAB_HASH_SHA3_256, RLAB_HASH_SHA3_384,
+                                 RLAB_HASH_SHA3_512};
+#define NSHA3 (sizeof sha3 / sizeof sha3[0])
+static const struct {
+    rlab_hash h, m;
+} mixed3[] = {
+    {RLAB_HASH_SHA3_256, RLAB_HASH_SHA256},
+    {RLAB_HASH_SHA256, RLAB_HASH_SHA3_256},
+    {RLAB_HASH_SHA3_512, RLAB_HASH_SHA3_224},
+};
+#define NMIXED3 (sizeof mixed3 / sizeof mixed3[0])
+
 static const uint8_t label[] = "rsalab roundtrip label";
 
 /* ---- OAEP ------------------------------------------------------------------ */
@@ -128,6 +143,18 @@ START_TEST(test_oaep_roundtrip)
         long max = (long)k - 2 * (long)rlab_hash_len(mixed[i].h) - 2;
         if (max >= 0)
             oaep_case(be, bits, mixed[i].h, mixed[i].m, (int)(i & 1), max);
+    }
+    for (size_t i = 0; i < NSHA3; i++) {
+        long max = (long)k - 2 * (long)rlab_hash_len(sha3[i]) - 2;
+        if (max < 0)
+            continue;
+        oaep_case(be, bits, sha3[i], sha3[i], 0, max);
+        oaep_case(be, bits, sha3[i], sha3[i], 1, max / 2);
+    }
+    for (size_t i = 0; i < NMIXED3; i++) {
+        long max = (long)k - 2 * (long)rlab_hash_len(mixed3[i].h) - 2;
+        if (max >= 0)
+            oaep_case(be, bits, mixed3[i].h, mixed3[i].m, (int)(i & 1), max);
     }
     oaep_random_case(be, bits);
     tu_test_end();
@@ -238,6 +265,23 @@ START_TEST(test_pss_roundtrip)
         if (hl <= tu_pss_max_salt(bits, mixed[i].h))
             pss_case(be, bits, mixed[i].h, mixed[i].m, hl);
     }
+    for (size_t i = 0; i < NSHA3; i++) {
+        int hl = (int)rlab_hash_len(sha3[i]);
+        if (hl <= tu_pss_max_salt(bits, sha3[i]))
+            pss_case(be, bits, sha3[i], sha3[i], hl);
+    }
+    for (size_t i = 0; i < NMIXED3; i++) {
+        int hl = (int)rlab_hash_len(mixed3[i].h);
+        if (hl <= tu_pss_max_salt(bits, mixed3[i].h))
+            pss_case(be, bits, mixed3[i].h, mixed3[i].m, hl);
+    }
+    /* RFC 8702: SHAKE as hash and mask, salt = output length (32 / 64) */
+    static const rlab_hash shake[] = {RLAB_HASH_SHAKE128, RLAB_HASH_SHAKE256};
+    for (size_t i = 0; i < 2; i++) {
+        int hl = (int)rlab_hash_len(shake[i]);
+        if (hl <= tu_pss_max_salt(bits, shake[i]))
+            pss_case(be, bits, shake[i], shake[i], hl);
+    }
     pss_random_case(be, bits);
     tu_test_end();
 }
@@ -249,8 +293,8 @@ START_TEST(test_pkcs1_sign_roundtrip)
 {
     const struct rlab_backend *be = tu_backend(0);
     unsigned bits = sizes[_i];
-    for (int i = 0; i < TU_NHASH; i++) {
-        rlab_hash h = tu_hashes[i];
+    for (size_t i = 0; i < TU_NHASH + NSHA3; i++) {
+        rlab_hash h = i < TU_NHASH ? tu_hashes[i] : sha3[i - TU_NHASH];
         tu_case("%s pkcs1-sign %u %s", be->name, bits, rlab_hash_name(h));
         struct rlab_op_query qs = {.op = RLAB_OP_PKCS1_SIGN, .hash = h};
         struct rlab_op_query qv = {.op = RLAB_OP_PKCS1_VERIFY, .hash = h};
@@ -355,6 +399,48 @@ START_TEST(test_raw_roundtrip)
 }
 END_TEST
 
+/* ---- SHAKE outside RFC 8702 ---------------------------------------------------- */
+
+/* SHAKE exists in RSA only as RSASSA-PSS with the same SHAKE as the mask:
+ * every other use is refused on every backend, as RLAB_ERR_UNSUPPORTED with
+ * a reason, before any key is touched. */
+START_TEST(test_shake_outside_rfc8702)
+{
+    const struct rlab_backend *be = tu_backend(0);
+    const struct {
+        const char *what;
+        struct rlab_op_query q;
+    } refused[] = {
+        {"v1.5 sign shake128", {.op = RLAB_OP_PKCS1_SIGN, .hash = RLAB_HASH_SHAKE128}},
+        {"v1.5 verify shake256", {.op = RLAB_OP_PKCS1_VERIFY, .hash = RLAB_HASH_SHAKE256}},
+        {"oaep shake128", {.op = RLAB_OP_OAEP_ENCRYPT, .hash = RLAB_HASH_SHAKE128,
+                           .mgf1_hash = RLAB_HASH_SHAKE128}},
+        {"oaep sha256/mgf shake256", {.op = RLAB_OP_OAEP_DECRYPT, .hash = RLAB_HASH_SHA256,
+                                      .mgf1_hash = RLAB_HASH_SHAKE256}},
+        {"pss shake128/mgf1 sha256", {.op = RLAB_OP_PSS_SIGN, .hash = RLAB_HASH_SHAKE128,
+                                      .mgf1_hash = RLAB_HASH_SHA256, .salt_len = 32}},
+        {"pss sha3-256/mask shake128", {.op = RLAB_OP_PSS_VERIFY, .hash = RLAB_HASH_SHA3_256,
+                                        .mgf1_hash = RLAB_HASH_SHAKE128, .salt_len = 32}},
+        {"pss shake128/mask shake256", {.op = RLAB_OP_PSS_VERIFY, .hash = RLAB_HASH_SHAKE128,
+                                        .mgf1_hash = RLAB_HASH_SHAKE256, .salt_len = 32}},
+        {"variable-length sha3-256", {.op = RLAB_OP_HASH, .hash = RLAB_HASH_SHA3_256,
+                                      .xof_len = 10}},
+    };
+    for (size_t i = 0; i < sizeof refused / sizeof refused[0]; i++) {
+        tu_case("%s refuses %s", be->name, refused[i].what);
+        TU_CHECK(rlab_backend_check(be, &refused[i].q) != NULL, "accepted");
+    }
+    tu_case("%s pkcs1_sign with shake128 is RLAB_ERR_UNSUPPORTED", be->name);
+    uint8_t dig[32] = {0}, sig[MAXK];
+    size_t sl = sizeof sig;
+    rlab_key *priv = tu_key(be, 2048, 0);
+    if (priv != NULL)
+        TU_RC(rlab_pkcs1_sign(be, priv, RLAB_HASH_SHAKE128, dig, sizeof dig, sig, &sl),
+              RLAB_ERR_UNSUPPORTED, "pkcs1_sign shake128");
+    tu_test_end();
+}
+END_TEST
+
 int main(int argc, char **argv)
 {
     tu_init(argc, argv, 1);
@@ -369,5 +455,7 @@ int main(int argc, char **argv)
     tcase_add_loop_test(tc, test_pkcs1_encrypt_roundtrip, 0, NSIZES);
     tc = tu_tcase(s, "raw");
     tcase_add_loop_test(tc, test_raw_roundtrip, 0, NSIZES);
+    tc = tu_tcase(s, "shake-rules");
+    tcase_add_test(tc, test_shake_outside_rfc8702);
     return tu_run(s);
 }

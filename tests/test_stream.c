@@ -330,7 +330,9 @@ START_TEST(test_roundtrip)
             if (TU_RC(o.rc, RLAB_OK, "open by the reader"))
                 TU_CHECK(tu_bytes_eq(out, o.released, msg, len), "reader: %zu bytes back, "
                          "content differs or short", o.released);
-            TU_CHECK(len == 0 || !tu_bytes_eq(ct + 56, len, msg, len), "ciphertext is the "
+            /* Below 8 bytes a ciphertext equals its plaintext by chance too
+             * often (1 in 256 for one byte) for a check that must not flake. */
+            TU_CHECK(len < 8 || !tu_bytes_eq(ct + 56, len, msg, len), "ciphertext is the "
                      "plaintext");
         }
         free(ct);

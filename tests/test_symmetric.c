@@ -61,7 +61,9 @@ START_TEST(test_aead_roundtrip)
                     TU_RC(rlab_aead_open(be, c, iv, 12, aad, aad_len, ct, len, tag, tag_len, pt),
                           RLAB_OK, "aead_open")) {
                     TU_CHECK(tu_bytes_eq(pt, len, msg, len), "opened text differs");
-                    TU_CHECK(len == 0 || !tu_bytes_eq(ct, len, msg, len),
+                    /* Below 8 bytes a ciphertext equals its plaintext by
+                     * chance too often (1 in 256 for one byte) to check. */
+                    TU_CHECK(len < 8 || !tu_bytes_eq(ct, len, msg, len),
                              "ciphertext equals plaintext");
                 }
                 /* In place: out == in. */

@@ -16,7 +16,7 @@
 # backends in RSALAB_STRICT_BACKENDS run every RSA file with --fail-on-skip:
 # our own backend must run every RSA vector.
 set(RSALAB_STRICT_BACKENDS gmp)
-set(_rsa_families OAEP PSS PKCS1_SIG PKCS1_CRYPT)
+set(_rsa_families OAEP PSS PKCS1_SIG PKCS1_CRYPT PKCS1_GEN)
 
 include(RsalabCatalogue)
 rsalab_read_catalogue("${PROJECT_SOURCE_DIR}/vectors/catalogue.txt")
@@ -27,7 +27,10 @@ foreach(entry ${RSALAB_CAT_FILES})
   list(GET p 0 _source)
   list(GET p 2 _family)
   list(GET p 5 _rel)
-  if(_rel MATCHES "\\*")
+  if(_rel MATCHES "^@/")        # a file of the source tree (vectors/data/)
+    string(SUBSTRING "${_rel}" 2 -1 _rel)
+    set(_matches "${PROJECT_SOURCE_DIR}/${_rel}")
+  elseif(_rel MATCHES "\\*")
     file(GLOB _matches "${_v}/${_rel}")
     list(SORT _matches)
   else()
@@ -144,6 +147,15 @@ if(EXISTS "${_sigver}" AND EXISTS "${_oaep}")
                    -P ${CMAKE_CURRENT_SOURCE_DIR}/vectors_selftest.cmake)
   set_tests_properties(vectors.selftest.wrong_vectors_fail PROPERTIES LABELS vectors)
 endif()
+
+# The same for the signature generation runner, on the file made from CAVP
+# data (vectors/data/wycheproof/rsalab_pkcs1_sig_gen_cavp_test.json).
+set(_siggen "${PROJECT_SOURCE_DIR}/vectors/data/wycheproof/rsalab_pkcs1_sig_gen_cavp_test.json")
+add_test(NAME vectors.selftest.siggen_wrong_fail
+         COMMAND ${CMAKE_COMMAND} -DRSALAB=$<TARGET_FILE:rsalab> -DSIGGEN=${_siggen}
+                 -DWORK=${CMAKE_CURRENT_BINARY_DIR}/vectors-siggen-selftest
+                 -P ${CMAKE_CURRENT_SOURCE_DIR}/vectors_siggen_selftest.cmake)
+set_tests_properties(vectors.selftest.siggen_wrong_fail PROPERTIES LABELS vectors)
 
 # The interop matrix: every ordered pair of backends plus the openssl tool.
 foreach(bits 2048 4096)

@@ -59,9 +59,11 @@ static int write_material(struct rlab_iop_material *m)
     return RLAB_OK;
 }
 
-static void gen_backend(const struct rlab_backend *be, unsigned bits, struct rlab_iop_material *m)
+static void gen_backend(const struct rlab_backend *be, unsigned bits, unsigned primes,
+                        struct rlab_iop_material *m)
 {
-    struct rlab_op_query q = {.op = RLAB_OP_KEYGEN, .bits = bits};
+    struct rlab_op_query q = {.op = RLAB_OP_KEYGEN, .bits = bits,
+                              .primes = primes > 2 ? primes : 0};
     struct rlab_op_query qe = {.op = RLAB_OP_EXPORT};
     const char *why = rlab_backend_check(be, &q);
     if (why == NULL)
@@ -72,7 +74,7 @@ static void gen_backend(const struct rlab_backend *be, unsigned bits, struct rla
         return;
     }
     rlab_error_clear();
-    int rc = rlab_keygen(be, bits, 65537, NULL, &m->key);
+    int rc = rlab_keygen_primes(be, bits, primes, 65537, NULL, &m->key);
     if (rc == RLAB_ERR_UNSUPPORTED) {
         /* A size the backend cannot make (rlab_keygen's contract): a skip
          * with its reason, as everywhere else. */
@@ -107,8 +109,9 @@ static int read_into(const char *dir, const char *name, struct rlab_buf *b)
 
 static void gen_cli(struct rlab_iop_work *w, unsigned bits, struct rlab_iop_material *m)
 {
-    char err[300], bitsopt[40];
+    char err[300], bitsopt[40], primesopt[40];
     snprintf(bitsopt, sizeof bitsopt, "rsa_keygen_bits:%u", bits);
+    snprintf(primesopt, sizeof primesopt, "rsa_keygen_primes:%u", w->primes);
     char *key = rlab_iop_path(m->dir, "key.pem"), *pub = rlab_iop_path(m->dir, "pub.pem");
     char *der = rlab_iop_path(m->dir, "key.der"), *pubder = rlab_iop_path(m->dir, "pub.der");
     if (!key || !pub || !der || !pubder) {
@@ -116,7 +119,7 @@ static void gen_cli(struct rlab_iop_work *w, unsigned bits, struct rlab_iop_mate
         goto out;
     }
     const char *gen[] = {"openssl", "genpkey", "-algorithm", "RSA", "-pkeyopt", bitsopt,
-                         "-out", key, NULL};
+                         "-pkeyopt", primesopt, "-out", key, NULL};
     const char *topub[] = {"openssl", "pkey", "-in", key, "-pubout", "-out", pub, NULL};
     const char *todata[] = {"openssl", "rsa", "-in", key, "-outform", "DER", "-traditional",
                             "-out", der, NULL};
@@ -168,6 +171,8 @@ static void import_backend(struct rlab_iop_work *w, const struct rlab_backend *b
 {
     struct rlab_op_query q = {.op = RLAB_OP_IMPORT};
     struct rlab_op_query qe = {.op = RLAB_OP_EXPORT};
+    if (import_spec[op].private_key && w->primes > 2)
+        q.primes = w->primes;
     const char *why = rlab_backend_check(be, &q);
     if (why == NULL)
         why = rlab_backend_check(be, &qe);
@@ -320,13 +325,20 @@ static void pair(struct rlab_iop_work *w, const struct rlab_iop_matrix *mx, size
 int rlab_iop_run(const struct rlab_iop_party *parties, size_t n, unsigned bits,
                  struct rlab_iop_matrix *m)
 {
+    return rlab_iop_run_primes(parties, n, bits, 2, m);
+}
+
+int rlab_iop_run_primes(const struct rlab_iop_party *parties, size_t n, unsigned bits,
+                        unsigned primes, struct rlab_iop_matrix *m)
+{
     memset(m, 0, sizeof *m);
     m->bits = bits;
+    m->primes = primes;
     m->n = n;
     m->parties = parties;
     m->cells = calloc(n * n * RLAB_IOP_COUNT + 1, sizeof *m->cells);
     struct rlab_iop_material *mat = calloc(n + 1, sizeof *mat);
-    struct rlab_iop_work w = {{0}, NULL, 0};
+    struct rlab_iop_work w = {{0}, NULL, 0, primes};
     const char *tmp = getenv("TMPDIR");
     snprintf(w.root, sizeof w.root, "%s/rsalab-interop-XXXXXX",
              tmp != NULL && tmp[0] != '\0' && strlen(tmp) < 32 ? tmp : "/tmp");
@@ -350,7 +362,7 @@ int rlab_iop_run(const struct rlab_iop_party *parties, size_t n, unsigned bits,
             break;
         }
         if (parties[a].be != NULL)
-            gen_backend(parties[a].be, bits, &mat[a]);
+            gen_backend(parties[a].be, bits, primes, &mat[a]);
         else
             gen_cli(&w, bits, &mat[a]);
         for (size_t b = 0; b < n; b++)

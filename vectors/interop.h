@@ -51,6 +51,7 @@ struct rlab_iop_cell {
 
 struct rlab_iop_matrix {
     unsigned bits;
+    unsigned primes;                   /* 2, or more for multi-prime keys */
     size_t n;                          /* parties */
     const struct rlab_iop_party *parties;
     struct rlab_iop_cell *cells;       /* n * n * RLAB_IOP_COUNT */
@@ -70,6 +71,11 @@ static inline struct rlab_iop_cell *rlab_iop_cell_at(const struct rlab_iop_matri
  */
 int rlab_iop_run(const struct rlab_iop_party *parties, size_t n, unsigned bits,
                  struct rlab_iop_matrix *m);
+/* The same with keys of `primes` primes (RFC 8017 3.2): a party that cannot
+ * make or take such a key (RLAB_CAP_MULTI_PRIME, the size caps) has its
+ * cells skipped with the reason. */
+int rlab_iop_run_primes(const struct rlab_iop_party *parties, size_t n, unsigned bits,
+                        unsigned primes, struct rlab_iop_matrix *m);
 void rlab_iop_matrix_free(struct rlab_iop_matrix *m);
 
 /* Counts over a matrix. */

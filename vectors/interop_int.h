@@ -15,6 +15,7 @@ struct rlab_iop_work {
     char root[64];
     char *errfile; /* the tool's stderr goes here */
     int nomem;
+    unsigned primes; /* of every key made: 2, or more (RFC 8017 3.2) */
 };
 
 /* What party A made: its key (a backend's) and its encodings, in memory and

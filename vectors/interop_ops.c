@@ -153,6 +153,11 @@ void rlab_iop_oaep(const struct rlab_iop_ops *o, struct rlab_iop_cell *c)
             rlab_iop_set(o->w, c, RLAB_IOP_SKIP, "%s", why);
             goto out;
         }
+        struct rlab_op_query qm = {.op = RLAB_OP_IMPORT, .primes = o->w->primes};
+        if (o->b_priv == NULL && o->w->primes > 2 && (why = rlab_backend_check(be, &qm)) != NULL) {
+            rlab_iop_set(o->w, c, RLAB_IOP_SKIP, "%s", why);
+            goto out;
+        }
         if (o->b_priv == NULL) {
             rlab_iop_set(o->w, c, RLAB_IOP_FAIL, "no key: %s did not import A's PKCS#8 key",
                          o->B->name);

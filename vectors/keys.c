@@ -83,8 +83,9 @@ static const rlab_key *get(struct rlab_vec_ctx *x, const struct rlab_vec_case *c
         *slot = NULL;
         /* A library that says it cannot (UNSUPPORTED) is a skip; a key a
          * library refuses although it is valid is a failure.  Multi-prime
-         * keys are outside the two-prime interface: a skip. */
-        *sk = rc == RLAB_ERR_UNSUPPORTED || (k->multi_prime && want_private);
+         * keys are a skip only on a backend without RLAB_CAP_MULTI_PRIME. */
+        *sk = rc == RLAB_ERR_UNSUPPORTED ||
+              (k->multi_prime && want_private && !(x->be->caps & RLAB_CAP_MULTI_PRIME));
         *err = rlab_vec_strdupf("%s: %s key from %s%s: %s", x->be->name,
                                 want_private ? "private" : "public", what,
                                 k->multi_prime ? " (multi-prime key)" : "",

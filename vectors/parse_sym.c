@@ -5,7 +5,12 @@
  *
  * Read from the files: SHAVS "Len" is in bits and "Msg = 00" stands for the
  * empty message when Len = 0; Monte files give one Seed and then COUNT/MD
- * checkpoints, each checkpoint being the seed of the next; GCM decrypt cases
+ * checkpoints, each checkpoint being the seed of the next; the SHA-3
+ * files (SHA3VS) are the same, and the SHAKE files name the digest
+ * "Output": ShortMsg/LongMsg "Len, Msg, Output" under [Outputlen = N],
+ * VariableOut "COUNT, Outputlen, Msg, Output" without Len (the whole Msg),
+ * Monte a seed "Msg", then COUNT/Outputlen/Output, under [Minimum Output
+ * Length (bits) = N] and [Maximum Output Length (bits) = N]; GCM decrypt cases
  * end with "PT = ..." or a bare "FAIL"; GCM "Count" restarts in every
  * [Keylen][IVlen][PTlen][AADlen][Taglen] section, so ids here are the case's
  * position in the file; HKDF gives "Hash = SHA-256", L in bytes and
@@ -22,8 +27,8 @@ struct sym {
     size_t index;
     char section[96];          /* GCM: the current [..] values */
     int open;
-    unsigned long len_bits, count, okm_len;
-    int have_len, have_count, fail;
+    unsigned long len_bits, count, okm_len, out_bits, xof_min, xof_max;
+    int have_len, have_count, have_out_bits, fail;
     rlab_hash hash;
     struct rlab_buf a, b, c, d, e, g; /* per format, see emit() */
 };
@@ -36,6 +41,15 @@ static void bufs_clear(struct sym *s)
     s->open = 0;
     s->fail = 0;
     s->have_len = 0;
+    s->have_out_bits = 0;
+}
+
+/* SHAKE "Outputlen" (bits) must match the Output given. */
+static int check_out_bits(const struct sym *s, size_t line)
+{
+    if (s->have_out_bits && (s->out_bits % 8 != 0 || s->out_bits / 8 != s->b.len))
+        return rlab_error_set(RLAB_ERR_PARSE, "line %zu: Outputlen does not fit Output", line);
+    return RLAB_OK;
 }
 
 static struct rlab_vec_case *new_case(struct sym *s)
@@ -59,10 +73,22 @@ static int emit_hash(struct sym *s, size_t line)
     if (c == NULL)
         return RLAB_ERR_NOMEM;
     if (s->fmt == RLAB_VEC_FMT_SHAVS) {
+        int rc = check_out_bits(s, line);
+        if (rc != RLAB_OK)
+            return rc;
+        /* SHAKE VariableOut has no Len: the message is the whole Msg. */
+        if (!s->have_len && rlab_hash_is_xof(s->hash) && s->a.data != NULL) {
+            s->len_bits = 8 * (unsigned long)s->a.len;
+            s->have_len = 1;
+        }
         if (!s->have_len || s->len_bits % 8 != 0 || s->len_bits / 8 > s->a.len)
             return rlab_error_set(RLAB_ERR_PARSE, "line %zu: Len does not fit Msg", line);
         s->a.len = s->len_bits / 8; /* Len = 0 comes with "Msg = 00" */
-        c->context = rlab_vec_strdupf("Len = %lu", s->len_bits);
+        if (rlab_hash_is_xof(s->hash))
+            c->context = rlab_vec_strdupf("Len = %lu Outputlen = %zu", s->len_bits,
+                                          8 * s->b.len);
+        else
+            c->context = rlab_vec_strdupf("Len = %lu", s->len_bits);
         TAKE(c->msg, s->a);
         TAKE(c->out, s->b);
     } else { /* HMAC */
@@ -80,11 +106,24 @@ static int emit_monte(struct sym *s, size_t line)
 {
     if (s->a.len == 0 || !s->have_count)
         return rlab_error_set(RLAB_ERR_PARSE, "line %zu: MD before Seed/COUNT", line);
+    int xof = rlab_hash_is_xof(s->hash);
+    if (xof && (s->xof_min == 0 || s->xof_min % 8 != 0 || s->xof_max % 8 != 0 ||
+                s->xof_max < s->xof_min || s->xof_max > 65536))
+        return rlab_error_set(RLAB_ERR_PARSE,
+                              "line %zu: SHAKE Monte without usable output length bounds", line);
+    int prc = check_out_bits(s, line);
+    if (prc != RLAB_OK)
+        return prc;
+    s->have_out_bits = 0;
     struct rlab_vec_case *c = new_case(s);
     if (c == NULL)
         return RLAB_ERR_NOMEM;
     snprintf(c->id, sizeof c->id, "%lu", s->count);
     c->context = rlab_vec_strdupf("COUNT = %lu", s->count);
+    if (xof) {
+        c->xof_min = s->xof_min / 8;
+        c->xof_max = s->xof_max / 8;
+    }
     int rc = rlab_buf_set(&c->seed, s->a.data, s->a.len);
     if (rc == RLAB_OK)
         rc = rlab_buf_set(&c->out, s->b.data, s->b.len);
@@ -148,7 +187,11 @@ static int pair_shavs(struct sym *s, struct rlab_kv *kv)
     }
     if (rlab_kv_key_is(kv, "Msg"))
         return rlab_kv_hex(kv, &s->a);
-    if (rlab_kv_key_is(kv, "MD")) {
+    if (rlab_kv_key_is(kv, "Outputlen")) {
+        s->have_out_bits = 1;
+        return rlab_kv_ulong(kv, &s->out_bits);
+    }
+    if (rlab_kv_key_is(kv, "MD") || rlab_kv_key_is(kv, "Output")) {
         int rc = rlab_kv_hex(kv, &s->b);
         return rc == RLAB_OK ? emit_hash(s, kv->line) : rc;
     }
@@ -157,13 +200,18 @@ static int pair_shavs(struct sym *s, struct rlab_kv *kv)
 
 static int pair_monte(struct sym *s, struct rlab_kv *kv)
 {
-    if (rlab_kv_key_is(kv, "Seed"))
+    /* SHAKE Monte names its seed "Msg" */
+    if (rlab_kv_key_is(kv, "Seed") || rlab_kv_key_is(kv, "Msg"))
         return rlab_kv_hex(kv, &s->a);
     if (rlab_kv_key_is(kv, "COUNT")) {
         s->have_count = 1;
         return rlab_kv_ulong(kv, &s->count);
     }
-    if (rlab_kv_key_is(kv, "MD")) {
+    if (rlab_kv_key_is(kv, "Outputlen")) {
+        s->have_out_bits = 1;
+        return rlab_kv_ulong(kv, &s->out_bits);
+    }
+    if (rlab_kv_key_is(kv, "MD") || rlab_kv_key_is(kv, "Output")) {
         int rc = rlab_kv_hex(kv, &s->b);
         return rc == RLAB_OK ? emit_monte(s, kv->line) : rc;
     }
@@ -257,6 +305,11 @@ int rlab_vec_parse_sym(struct rlab_vec_file *f, const char *text, size_t len)
         } else if (ev == RLAB_KV_SECTION && s.fmt == RLAB_VEC_FMT_GCM) {
             if ((rc = emit_gcm(&s, kv.line)) == RLAB_OK)
                 section(&s, &kv);
+        } else if (ev == RLAB_KV_SECTION && s.fmt == RLAB_VEC_FMT_SHAVS_MONTE) {
+            if (rlab_kv_key_is(&kv, "Minimum Output Length (bits)"))
+                rc = rlab_kv_ulong(&kv, &s.xof_min);
+            else if (rlab_kv_key_is(&kv, "Maximum Output Length (bits)"))
+                rc = rlab_kv_ulong(&kv, &s.xof_max);
         }
     }
     if (rc == RLAB_OK && s.fmt == RLAB_VEC_FMT_GCM)

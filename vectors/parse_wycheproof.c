@@ -12,9 +12,14 @@
  *     "keysize".
  * Components are used when the group has them; an encoding otherwise (and
  * for multi-prime keys, which the two-prime interface cannot take apart).
+ * Signature generation (rsassa_pkcs1_generate) is the exception: there the
+ * private key is read in every form the group gives ("privateKey" or n, e,
+ * d; "privateKeyPkcs8" or the older "privateKeyDer"; "privateKeyPem"), each
+ * form a key of its own, and every test runs once per form (its case id
+ * names the form).
  * For rsassa_pss_with_parameters the DER carries RSASSA-PSS parameters, so
- * its components are what we use.  Hashes "sha"/"mgfSha", "mgf" (MGF1 only),
- * "sLen"; tests "tcId", "comment", "flags", "msg", "ct"/"sig", "label",
+ * its components are what we use.  Hashes "sha"/"mgfSha", "mgf" (MGF1, or
+ * for PSS a SHAKE as the mask itself, RFC 8702), "sLen"; tests "tcId", "comment", "flags", "msg", "ct"/"sig", "label",
  * "result" (valid / invalid / acceptable).
  */
 #include <jansson.h>
@@ -41,7 +46,9 @@ static int hex_member(json_t *o, const char *name, struct rlab_buf *b, int integ
     return RLAB_OK;
 }
 
-static int private_key(json_t *g, struct rlab_vec_key *k)
+/* The private key's components: the "privateKey" object, else the older
+ * group members n, e, d.  Absent members leave their buffers empty. */
+static int private_components(json_t *g, struct rlab_vec_key *k)
 {
     json_t *pk = json_object_get(g, "privateKey");
     int rc = RLAB_OK;
@@ -60,6 +67,12 @@ static int private_key(json_t *g, struct rlab_vec_key *k)
             (rc = hex_member(g, "e", &k->c.e, 1)) == RLAB_OK)
             rc = hex_member(g, "d", &k->c.d, 1);
     }
+    return rc;
+}
+
+static int private_key(json_t *g, struct rlab_vec_key *k)
+{
+    int rc = private_components(g, k);
     if (rc != RLAB_OK)
         return rc;
     int need_encoding = k->multi_prime || k->c.p.len == 0;
@@ -128,11 +141,20 @@ static char *group_skip(json_t *g, rlab_vec_family fam, rlab_hash *hash, rlab_ha
     if (rlab_hash_from_name(sha, hash) != RLAB_OK)
         return rlab_vec_strdupf("hash %s is not in the rsalab interface", sha);
     *mgf1 = *hash;
-    if (fam == RLAB_VEC_PKCS1_SIG)
+    if (fam == RLAB_VEC_PKCS1_SIG || fam == RLAB_VEC_PKCS1_GEN)
         return NULL;
     const char *mgf = str(g, "mgf");
+    rlab_hash xof;
+    if (fam == RLAB_VEC_PSS && mgf != NULL && rlab_hash_from_name(mgf, &xof) == RLAB_OK &&
+        rlab_hash_is_xof(xof)) {
+        /* RFC 8702: the mask is the SHAKE itself ("mgf": "SHAKE128", an
+         * empty "mgfSha"); the interface says so with mgf1 = that SHAKE. */
+        *mgf1 = xof;
+        return NULL;
+    }
     if (mgf != NULL && strcmp(mgf, "MGF1") != 0)
-        return rlab_vec_strdupf("mask generation function %s is not MGF1", mgf);
+        return rlab_vec_strdupf("mask generation function %s is neither MGF1 nor a SHAKE",
+                                mgf);
     const char *msha = str(g, "mgfSha");
     if (msha != NULL && rlab_hash_from_name(msha, mgf1) != RLAB_OK)
         return rlab_vec_strdupf("MGF1 hash %s is not in the rsalab interface", msha);
@@ -168,16 +190,20 @@ static char *context_of(json_t *t)
                             fl[0] ? " [" : "", fl, fl[0] ? "]" : "");
 }
 
+/* form: the key form of a signature generation case ("pkcs8", ...), named
+ * in its id; NULL for the other schemas. */
 static int test_case(struct rlab_vec_file *f, json_t *t, size_t key, rlab_hash hash,
-                     rlab_hash mgf1, int salt_len, const char *skip)
+                     rlab_hash mgf1, int salt_len, const char *skip, const char *form)
 {
-    int sig = f->family == RLAB_VEC_PSS || f->family == RLAB_VEC_PKCS1_SIG;
+    int sig = f->family == RLAB_VEC_PSS || f->family == RLAB_VEC_PKCS1_SIG ||
+              f->family == RLAB_VEC_PKCS1_GEN;
     int ok;
     struct rlab_vec_case *c = rlab_vec_case_new(f);
     if (c == NULL)
         return RLAB_ERR_NOMEM;
     json_int_t id = json_integer_value(json_object_get(t, "tcId"));
-    snprintf(c->id, sizeof c->id, "tcId %lld", (long long)id);
+    snprintf(c->id, sizeof c->id, "tcId %lld%s%s%s", (long long)id, form ? " (" : "",
+             form ? form : "", form ? ")" : "");
     c->key = key;
     c->hash = hash;
     c->mgf1 = mgf1;
@@ -201,8 +227,101 @@ static int test_case(struct rlab_vec_file *f, json_t *t, size_t key, rlab_hash h
     return rc;
 }
 
+/* ---- signature generation ---------------------------------------------- */
+
+enum { GEN_FORMS = 3 };
+
+/*
+ * The private key of a generation group in each form it gives: k[i] named
+ * forms[i], *n of them.  A multi-prime key is not given as components (the
+ * interface is two-prime), only in its encodings.
+ */
+static int gen_keys(json_t *g, struct rlab_vec_key k[GEN_FORMS], const char *forms[GEN_FORMS],
+                    size_t *n)
+{
+    *n = 0;
+    struct rlab_vec_key *c = &k[*n];
+    int rc = private_components(g, c);
+    if (rc != RLAB_OK)
+        return rc;
+    int multi = c->multi_prime;
+    if (!multi && c->c.n.len > 0 && c->c.e.len > 0 && c->c.d.len > 0)
+        forms[(*n)++] = json_is_object(json_object_get(g, "privateKey")) ? "components"
+                                                                          : "n, e, d";
+    else
+        rlab_vec_key_clear(c);
+    const char *der = str(g, "privateKeyPkcs8");
+    const char *der_name = "privateKeyPkcs8";
+    if (der == NULL) {
+        der = str(g, "privateKeyDer");
+        der_name = "privateKeyDer";
+    }
+    if (der != NULL) {
+        c = &k[*n];
+        c->der_fmt = RLAB_KEYFMT_PKCS8;
+        c->der_enc = RLAB_ENC_DER;
+        c->multi_prime = multi;
+        if ((rc = hex_member(g, der_name, &c->der, 0)) != RLAB_OK)
+            return rc;
+        forms[(*n)++] = "pkcs8";
+    }
+    const char *pem = str(g, "privateKeyPem");
+    if (pem != NULL) {
+        c = &k[*n];
+        c->der_fmt = strstr(pem, "-----BEGIN RSA PRIVATE KEY-----") != NULL
+                         ? RLAB_KEYFMT_PKCS1_PRIV
+                         : RLAB_KEYFMT_PKCS8;
+        c->der_enc = RLAB_ENC_PEM;
+        c->multi_prime = multi;
+        if ((rc = rlab_buf_set(&c->der, pem, strlen(pem))) != RLAB_OK)
+            return rc;
+        forms[(*n)++] = "pem";
+    }
+    if (*n == 0)
+        return rlab_error_set(RLAB_ERR_PARSE, "group without a private key");
+    return RLAB_OK;
+}
+
+static int gen_group(struct rlab_vec_file *f, json_t *g, size_t gi)
+{
+    struct rlab_vec_key k[GEN_FORMS];
+    const char *forms[GEN_FORMS];
+    size_t n;
+    memset(k, 0, sizeof k);
+    rlab_error_clear();
+    int rc = gen_keys(g, k, forms, &n);
+    if (rc != RLAB_OK) {
+        for (size_t i = 0; i < GEN_FORMS; i++)
+            rlab_vec_key_clear(&k[i]);
+        return rlab_error_set(rc, "testGroups[%zu]: %s", gi, rlab_error_detail());
+    }
+    rlab_hash hash, mgf1;
+    char *skip = group_skip(g, f->family, &hash, &mgf1);
+    json_t *tests = json_object_get(g, "tests");
+    for (size_t v = 0; v < n; v++) {
+        size_t key = rc == RLAB_OK ? rlab_vec_key_add(f, &k[v]) : 0;
+        if (rc == RLAB_OK && key == SIZE_MAX)
+            rc = RLAB_ERR_NOMEM;
+        size_t i;
+        json_t *t;
+        json_array_foreach(tests, i, t) {
+            if (rc != RLAB_OK)
+                break;
+            rc = test_case(f, t, key, hash, mgf1, -1, skip, n > 1 ? forms[v] : NULL);
+            if (rc == RLAB_ERR_PARSE)
+                rc = rlab_error_set(rc, "testGroups[%zu]: %s", gi, rlab_error_detail());
+        }
+    }
+    for (size_t i = 0; i < GEN_FORMS; i++)
+        rlab_vec_key_clear(&k[i]);
+    free(skip);
+    return rc;
+}
+
 static int group(struct rlab_vec_file *f, json_t *g, size_t gi)
 {
+    if (f->family == RLAB_VEC_PKCS1_GEN)
+        return gen_group(f, g, gi);
     int sig = f->family == RLAB_VEC_PSS || f->family == RLAB_VEC_PKCS1_SIG;
     struct rlab_vec_key k = {0};
     int rc = sig ? public_key(g, &k) : private_key(g, &k);
@@ -232,7 +351,7 @@ static int group(struct rlab_vec_file *f, json_t *g, size_t gi)
     json_array_foreach(tests, i, t) {
         if (rc != RLAB_OK)
             break;
-        rc = test_case(f, t, key, hash, mgf1, salt_len, skip);
+        rc = test_case(f, t, key, hash, mgf1, salt_len, skip, NULL);
         if (rc == RLAB_ERR_PARSE)
             rc = rlab_error_set(rc, "testGroups[%zu]: %s", gi, rlab_error_detail());
     }

@@ -54,6 +54,7 @@ static enum vec_part part_of(const struct rlab_vec_result *r)
     case RLAB_VEC_OAEP:
     case RLAB_VEC_PSS:
     case RLAB_VEC_PKCS1_SIG:
+    case RLAB_VEC_PKCS1_GEN:
     case RLAB_VEC_PKCS1_CRYPT: return PART_RSA;
     case RLAB_VEC_AEAD: return PART_GCM;
     case RLAB_VEC_HASH: return PART_HASH;

@@ -7,6 +7,21 @@
  * i = 3..1002, MDi = SHA(MD(i-3) || MD(i-2) || MD(i-1)); the checkpoint is
  * MD1002, which is the Seed of checkpoint j+1.  Each case here starts from
  * the file's previous checkpoint, so one wrong checkpoint fails alone.
+ *
+ * SHA-3 Monte (SHA3VS 6.2.3): MD0 = Seed, MDi = SHA3(MD(i-1)) for
+ * i = 1..1000; the checkpoint is MD1000.
+ *
+ * SHAKE Monte (SHA3VS 6.3.3), lengths in bytes between min and max: the
+ * output length starts at max; for i = 1..1000, Msg_i = the first 16 bytes
+ * of Output_(i-1), zero-padded when it is shorter (Output_0 = the seed;
+ * SHAKE256's minimum is 2 bytes), Output_i = SHAKE(Msg_i) of the
+ * current length, and the next length is min + (the last two bytes of
+ * Output_i, big-endian) mod (max - min + 1).  The checkpoint is
+ * Output_1000; the next checkpoint continues with the length it implies,
+ * so a case again needs only the previous checkpoint.
+ *
+ * SHAKE ShortMsg/LongMsg/VariableOut take output of the file's length
+ * through rlab_hash_final_xof.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -17,9 +32,10 @@
 #include "vectors/vec_int.h"
 
 /* Hash p in pieces of uneven sizes so that partial-block buffering is
- * exercised, not only one-shot input. */
-static int digest(const struct rlab_backend *be, rlab_hash h, const uint8_t *p,
-                  size_t len, uint8_t *out)
+ * exercised, not only one-shot input.  out gets rlab_hash_len(h) bytes, or
+ * out_len bytes of a SHAKE when out_len is not 0. */
+static int digest_n(const struct rlab_backend *be, rlab_hash h, const uint8_t *p,
+                    size_t len, uint8_t *out, size_t out_len)
 {
     rlab_hash_ctx *hc = NULL;
     int rc = rlab_hash_new(be, h, &hc);
@@ -39,7 +55,15 @@ static int digest(const struct rlab_backend *be, rlab_hash h, const uint8_t *p,
         rlab_hash_free(be, hc);
         return rc;
     }
+    if (out_len != 0)
+        return rlab_hash_final_xof(be, hc, out, out_len);
     return rlab_hash_final(be, hc, out);
+}
+
+static int digest(const struct rlab_backend *be, rlab_hash h, const uint8_t *p,
+                  size_t len, uint8_t *out)
+{
+    return digest_n(be, h, p, len, out, 0);
 }
 
 static void judge_bytes(struct rlab_vec_ctx *x, rlab_vec_kind K, const struct rlab_vec_case *c,
@@ -60,7 +84,56 @@ static void judge_bytes(struct rlab_vec_ctx *x, rlab_vec_kind K, const struct rl
 static const char *why_not(const struct rlab_vec_ctx *x, const struct rlab_vec_case *c)
 {
     struct rlab_op_query q = {.op = RLAB_OP_HASH, .hash = c->hash};
+    /* SHAKE files ask for output lengths of their own (any but 0 would do
+     * for the query: it only asks for variable-length output). */
+    if (rlab_hash_is_xof(c->hash) && x->f->family == RLAB_VEC_HASH)
+        q.xof_len = c->out.len != 0 ? c->out.len : 1;
     return c->skip != NULL ? c->skip : rlab_backend_check(x->be, &q);
+}
+
+/* SHA3VS 6.2.3. */
+static int monte_sha3(const struct rlab_backend *be, rlab_hash h, const struct rlab_buf *seed,
+                      uint8_t *out)
+{
+    size_t hl = rlab_hash_len(h);
+    if (seed->len != hl)
+        return rlab_error_set(RLAB_ERR_PARSE, "seed of %zu bytes for a %zu-byte hash",
+                              seed->len, hl);
+    uint8_t md[RLAB_HASH_MAX_LEN];
+    memcpy(md, seed->data, hl);
+    for (int i = 1; i <= 1000; i++) {
+        int rc = digest(be, h, md, hl, md);
+        if (rc != RLAB_OK)
+            return rc;
+    }
+    memcpy(out, md, hl);
+    return RLAB_OK;
+}
+
+/* SHA3VS 6.3.3; out has room for c->xof_max bytes, *out_len gets the
+ * checkpoint's length.  first: the case starts from the file's seed. */
+static int monte_shake(const struct rlab_backend *be, const struct rlab_vec_case *c, int first,
+                       uint8_t *out, size_t *out_len)
+{
+    size_t lo = c->xof_min, hi = c->xof_max, range = hi - lo + 1;
+    const struct rlab_buf *seed = &c->seed;
+    if (seed->len < 2 || lo < 2)
+        return rlab_error_set(RLAB_ERR_PARSE, "SHAKE Monte seed or output under 2 bytes");
+    size_t len = hi;
+    if (!first) /* the length the previous checkpoint left */
+        len = lo + (((size_t)seed->data[seed->len - 2] << 8 | seed->data[seed->len - 1]) % range);
+    uint8_t msg[16] = {0};
+    memcpy(msg, seed->data, seed->len < 16 ? seed->len : 16);
+    for (int i = 1; i <= 1000; i++) {
+        int rc = digest_n(be, c->hash, msg, sizeof msg, out, len);
+        if (rc != RLAB_OK)
+            return rc;
+        *out_len = len;
+        memset(msg, 0, sizeof msg);
+        memcpy(msg, out, len < 16 ? len : 16);
+        len = lo + (((size_t)out[len - 2] << 8 | out[len - 1]) % range);
+    }
+    return RLAB_OK;
 }
 
 static int monte(const struct rlab_backend *be, rlab_hash h, const struct rlab_buf *seed,
@@ -96,10 +169,29 @@ void rlab_vec_run_hash(struct rlab_vec_ctx *x)
             rlab_vec_skip(x, K, why);
             continue;
         }
-        uint8_t out[RLAB_HASH_MAX_LEN];
         rlab_error_clear();
-        int rc = is_monte ? monte(x->be, c->hash, &c->seed, out)
-                          : digest(x->be, c->hash, c->msg.data, c->msg.len, out);
+        if (rlab_hash_is_xof(c->hash)) {
+            /* output of the file's length (Monte: up to its maximum) */
+            size_t room = is_monte ? c->xof_max : c->out.len, got = room;
+            uint8_t *out = malloc(room ? room : 1);
+            if (out == NULL) {
+                x->nomem = 1;
+                return;
+            }
+            int rc = is_monte ? monte_shake(x->be, c, i == 0, out, &got)
+                              : digest_n(x->be, c->hash, c->msg.data, c->msg.len, out, room);
+            judge_bytes(x, K, c, rc, out, got == c->out.len ? got : 0, &c->out);
+            free(out);
+            continue;
+        }
+        uint8_t out[RLAB_HASH_MAX_LEN];
+        int rc;
+        if (is_monte && rlab_hash_is_sha3(c->hash))
+            rc = monte_sha3(x->be, c->hash, &c->seed, out);
+        else if (is_monte)
+            rc = monte(x->be, c->hash, &c->seed, out);
+        else
+            rc = digest(x->be, c->hash, c->msg.data, c->msg.len, out);
         judge_bytes(x, K, c, rc, out, rlab_hash_len(c->hash), &c->out);
     }
 }

@@ -113,6 +113,19 @@ static char *join(const char *dir, const char *rel)
     return rlab_vec_strdupf("%s%s%s", dir, dir[0] && dir[strlen(dir) - 1] != '/' ? "/" : "", rel);
 }
 
+#ifndef RLAB_SOURCE_DIR
+#define RLAB_SOURCE_DIR "."
+#endif
+
+/* A catalogue path: under the vector folder, or, with "@/", under the
+ * source tree (files kept in vectors/data/). */
+static char *catalogue_path(const char *vector_dir, const char *rel)
+{
+    if (strncmp(rel, "@/", 2) == 0)
+        return join(RLAB_SOURCE_DIR, rel + 2);
+    return join(vector_dir, rel);
+}
+
 /* ---- Wycheproof --------------------------------------------------------- */
 
 static const struct {
@@ -218,7 +231,7 @@ int rlab_vec_discover(const char *vector_dir, const char *wycheproof_dir_path,
         const struct source *s = &catalogue[i];
         const char *star = strstr(s->rel, "/*");
         if (star == NULL) {
-            char *path = join(vector_dir, s->rel);
+            char *path = catalogue_path(vector_dir, s->rel);
             rc = path != NULL ? push(out, s->source, path, s) : RLAB_ERR_NOMEM;
             free(path);
             continue;

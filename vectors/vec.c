@@ -24,6 +24,7 @@ const char *rlab_vec_family_name(rlab_vec_family f)
     case RLAB_VEC_HMAC: return "HMAC";
     case RLAB_VEC_HKDF: return "HKDF";
     case RLAB_VEC_STREAM: return "C2SP-chunked-encryption";
+    case RLAB_VEC_PKCS1_GEN: return "RSASSA-PKCS1-v1_5 generation";
     }
     return "unknown";
 }
@@ -278,6 +279,7 @@ int rlab_vec_run(const struct rlab_backend *be, const struct rlab_vec_file *f,
     case RLAB_VEC_HMAC:
     case RLAB_VEC_HKDF: rlab_vec_run_mac(&x); break;
     case RLAB_VEC_STREAM: rlab_vec_run_stream(&x); break;
+    case RLAB_VEC_PKCS1_GEN: rlab_vec_run_pkcs1_gen(&x); break;
     }
     ctx_free(&x);
     return x.nomem ? RLAB_ERR_NOMEM : RLAB_OK;

@@ -55,6 +55,7 @@ typedef enum rlab_vec_family {
     RLAB_VEC_HMAC,
     RLAB_VEC_HKDF,
     RLAB_VEC_STREAM, /* C2SP chunked encryption: core/stream.h */
+    RLAB_VEC_PKCS1_GEN, /* PKCS#1 v1.5 signature generation (Wycheproof) */
 } rlab_vec_family;
 
 const char *rlab_vec_family_name(rlab_vec_family f);

@@ -40,7 +40,8 @@ struct rlab_vec_key {
  *   PSS / PKCS1_SIG: msg = message, out = signature, seed = PSS salt (sign
  *     KAT); salt_len the PSS salt length.
  *   AEAD: skey, iv, aad, msg = plaintext, out = ciphertext, tag.
- *   HASH: msg, out = digest.  Monte: seed, out = checkpoint digest.
+ *   HASH: msg, out = digest (SHAKE: the output, of out.len bytes).  Monte:
+ *     seed, out = checkpoint digest; SHAKE Monte also xof_min / xof_max.
  *   HMAC: skey, msg, out = MAC (a shorter out is a truncated MAC).
  *   HKDF: skey = IKM, salt, info, prk (may be empty), out = OKM.
  *   STREAM: skey = input key, info = context, out = the whole ciphertext
@@ -62,6 +63,7 @@ struct rlab_vec_case {
     struct rlab_buf skey, iv, aad, tag, salt, info, prk;
     long msg_len;
     unsigned stream_flags;
+    size_t xof_min, xof_max; /* SHAKE Monte: output length bounds, bytes */
 };
 
 /* Wycheproof chunked-encryption flags the stream runner acts on. */
@@ -263,5 +265,6 @@ void rlab_vec_run_aead(struct rlab_vec_ctx *x);
 void rlab_vec_run_hash(struct rlab_vec_ctx *x);
 void rlab_vec_run_mac(struct rlab_vec_ctx *x); /* HMAC and HKDF */
 void rlab_vec_run_stream(struct rlab_vec_ctx *x); /* C2SP chunked encryption */
+void rlab_vec_run_pkcs1_gen(struct rlab_vec_ctx *x); /* v1.5 signature generation */
 
 #endif

@@ -324,13 +324,15 @@ const struct rlab_backend rlab_backend_gmp = {
     .caps = RLAB_CAP_KEYGEN | RLAB_CAP_COMPONENTS | RLAB_CAP_IMPORT | RLAB_CAP_EXPORT |
             RLAB_CAP_OAEP | RLAB_CAP_OAEP_LABEL | RLAB_CAP_OAEP_MGF1 | RLAB_CAP_PSS |
             RLAB_CAP_PSS_MGF1 | RLAB_CAP_PSS_AUTO | RLAB_CAP_PKCS1_SIGN |
-            RLAB_CAP_PKCS1_CRYPT | RLAB_CAP_RAW | RLAB_CAP_RNG_REPLAY | RLAB_CAP_HASH,
-    .hashes = RLAB_HASH_ALL,
+            RLAB_CAP_PKCS1_CRYPT | RLAB_CAP_RAW | RLAB_CAP_RNG_REPLAY | RLAB_CAP_HASH |
+            RLAB_CAP_MULTI_PRIME,
+    .hashes = RLAB_HASH_ALL | RLAB_HASH_SHA3_ALL,
     .limit = gmp_limit,
     .init = gmp_init,
     .cleanup = NULL,
 
     .keygen = gmp_keygen_slot,
+    .keygen_multi = rlab_gmp_keygen_multi,
     .from_components = rlab_gmp_key_from_components,
     .to_components = rlab_gmp_key_to_components,
     .import = gmp_import_slot,
@@ -356,5 +358,6 @@ const struct rlab_backend rlab_backend_gmp = {
     .hash_new = rlab_gmp_hash_new,
     .hash_update = rlab_gmp_hash_update_slot,
     .hash_final = rlab_gmp_hash_final_slot,
+    .hash_final_xof = rlab_gmp_hash_final_xof_slot,
     .hash_free = rlab_gmp_hash_free,
 };

@@ -15,8 +15,10 @@
  *    an unknown structure, so a deep nest is refused at its first tag.
  *  - INTEGERs in their minimal two's-complement form (no superfluous 0x00 or
  *    0xff, at least one content byte); negative key values are refused.
- *  - RSAPrivateKey (PKCS#1) version 0 only; version 1 (multi-prime) is
- *    refused.  RSAPublicKey (PKCS#1): SEQUENCE { n, e }.
+ *  - RSAPrivateKey (PKCS#1) version 0 (two primes) without
+ *    otherPrimeInfos, or version 1 (multi-prime, RFC 8017 A.1.2) with a
+ *    non-empty otherPrimeInfos of at most RLAB_MAX_PRIMES - 2 entries (more
+ *    is RLAB_ERR_UNSUPPORTED).  RSAPublicKey (PKCS#1): SEQUENCE { n, e }.
  *  - PrivateKeyInfo (PKCS#8) version 0 only.  Decided: version 1
  *    (OneAsymmetricKey, RFC 5958) is refused even without its optional
  *    public key, and so are the optional [0] attributes: no producer of RSA

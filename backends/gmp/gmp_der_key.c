@@ -1,7 +1,9 @@
 /*
  * The four RSA key structures over the DER reader/writer and PEM armour:
  *
- *   RSAPrivateKey ::= SEQUENCE { version 0, n, e, d, p, q, dp, dq, qinv }
+ *   RSAPrivateKey ::= SEQUENCE { version 0 or 1, n, e, d, p, q, dp, dq, qinv,
+ *                                otherPrimeInfos (version 1 only) }
+ *   OtherPrimeInfo ::= SEQUENCE { prime r_i, exponent d_i, coefficient t_i }
  *   RSAPublicKey  ::= SEQUENCE { n, e }
  *   PrivateKeyInfo ::= SEQUENCE { version 0, AlgorithmIdentifier,
  *                                 privateKey OCTET STRING (RSAPrivateKey) }
@@ -57,12 +59,49 @@ static int gmp_read_version(struct rlab_gmp_der_in *seq, const char *multi)
     return RLAB_OK;
 }
 
+/* OtherPrimeInfos ::= SEQUENCE SIZE(1..MAX) OF SEQUENCE { prime, exponent,
+ * coefficient }: at least one, at most RLAB_MAX_PRIMES - 2 (more is
+ * RLAB_ERR_UNSUPPORTED: a valid key we do not take). */
+static int gmp_read_other_primes(struct rlab_gmp_der_in *r, struct rlab_components *c)
+{
+    struct rlab_gmp_der_in infos;
+    int rc = rlab_gmp_der_read(r, RLAB_GMP_TAG_SEQUENCE, "otherPrimeInfos", &infos);
+    if (rc != RLAB_OK)
+        return rc;
+    if (infos.len == 0)
+        return gmp_fmt_error("otherPrimeInfos", "empty (version 1 needs at least one)");
+    while (rc == RLAB_OK && infos.len > 0) {
+        if (c->n_other == RLAB_MAX_PRIMES - 2)
+            return rlab_error_set(RLAB_ERR_UNSUPPORTED,
+                                  "otherPrimeInfos: more than %u primes not supported",
+                                  RLAB_MAX_PRIMES);
+        struct rlab_prime_info *o = &c->other[c->n_other];
+        struct rlab_gmp_der_in info;
+        rc = rlab_gmp_der_read(&infos, RLAB_GMP_TAG_SEQUENCE, "OtherPrimeInfo", &info);
+        if (rc == RLAB_OK)
+            c->n_other++; /* counted now so that clearing reaches its parts */
+        if (rc == RLAB_OK)
+            rc = rlab_gmp_der_read_uint(&info, "prime", &o->r);
+        if (rc == RLAB_OK)
+            rc = rlab_gmp_der_read_uint(&info, "exponent", &o->d);
+        if (rc == RLAB_OK)
+            rc = rlab_gmp_der_read_uint(&info, "coefficient", &o->t);
+        if (rc == RLAB_OK)
+            rc = rlab_gmp_der_done(&info);
+    }
+    return rc;
+}
+
 static int gmp_read_rsa_private(struct rlab_gmp_der_in *r, struct rlab_components *c)
 {
     struct rlab_gmp_der_in seq;
+    unsigned long version = 0;
     int rc = rlab_gmp_der_read(r, RLAB_GMP_TAG_SEQUENCE, "RSAPrivateKey", &seq);
     if (rc == RLAB_OK)
-        rc = gmp_read_version(&seq, "version 1 (multi-prime) not supported");
+        rc = rlab_gmp_der_read_small(&seq, "version", &version);
+    if (rc == RLAB_OK && version > 1)
+        rc = rlab_error_set(RLAB_ERR_KEY_FORMAT, "RSAPrivateKey: unknown version %lu",
+                            version);
     if (rc == RLAB_OK)
         rc = rlab_gmp_der_read_uint(&seq, "modulus", &c->n);
     if (rc == RLAB_OK)
@@ -79,6 +118,11 @@ static int gmp_read_rsa_private(struct rlab_gmp_der_in *r, struct rlab_component
         rc = rlab_gmp_der_read_uint(&seq, "exponent2", &c->dq);
     if (rc == RLAB_OK)
         rc = rlab_gmp_der_read_uint(&seq, "coefficient", &c->qinv);
+    /* RFC 8017 A.1.2: otherPrimeInfos present exactly when version is 1 */
+    if (rc == RLAB_OK && version == 1)
+        rc = gmp_read_other_primes(&seq, c);
+    if (rc == RLAB_OK && version == 0 && seq.len > 0 && seq.p[0] == RLAB_GMP_TAG_SEQUENCE)
+        rc = gmp_fmt_error("RSAPrivateKey", "otherPrimeInfos in a version 0 key");
     if (rc == RLAB_OK)
         rc = rlab_gmp_der_done(&seq);
     return rc;
@@ -244,28 +288,62 @@ static int gmp_present(const struct rlab_buf *b)
     return b->data != NULL && b->len > 0;
 }
 
+/* Content length of one OtherPrimeInfo. */
+static size_t gmp_other_content(const struct rlab_prime_info *o)
+{
+    return rlab_gmp_der_uint_size(o->r.data, o->r.len) +
+           rlab_gmp_der_uint_size(o->d.data, o->d.len) +
+           rlab_gmp_der_uint_size(o->t.data, o->t.len);
+}
+
+/* Content length of otherPrimeInfos (0 for a two-prime key). */
+static size_t gmp_others_content(const struct rlab_components *c)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < c->n_other; i++) {
+        size_t one = gmp_other_content(&c->other[i]);
+        n += rlab_gmp_der_hdr_size(one) + one;
+    }
+    return n;
+}
+
 /* Content length of RSAPrivateKey (with_private) or RSAPublicKey. */
 static size_t gmp_rsa_content(const struct rlab_components *c, int with_private)
 {
     const struct rlab_buf *parts[8];
     gmp_private_parts(c, parts);
-    size_t n = with_private ? 3 : 0; /* INTEGER 0 */
+    size_t n = with_private ? 3 : 0; /* INTEGER 0 or 1 */
     for (size_t i = 0; i < (with_private ? 8u : 2u); i++)
         n += rlab_gmp_der_uint_size(parts[i]->data, parts[i]->len);
+    if (with_private && c->n_other > 0) {
+        size_t o = gmp_others_content(c);
+        n += rlab_gmp_der_hdr_size(o) + o;
+    }
     return n;
 }
 
 static void gmp_put_rsa(struct rlab_gmp_der_out *w, const struct rlab_components *c,
                         int with_private)
 {
-    static const uint8_t zero = 0;
+    /* version: 1 (multi) exactly when there are other primes */
+    const uint8_t version = c->n_other > 0 ? 1 : 0;
     const struct rlab_buf *parts[8];
     gmp_private_parts(c, parts);
     rlab_gmp_der_put_hdr(w, RLAB_GMP_TAG_SEQUENCE, gmp_rsa_content(c, with_private));
     if (with_private)
-        rlab_gmp_der_put_uint(w, &zero, 1);
+        rlab_gmp_der_put_uint(w, &version, 1);
     for (size_t i = 0; i < (with_private ? 8u : 2u); i++)
         rlab_gmp_der_put_uint(w, parts[i]->data, parts[i]->len);
+    if (!with_private || c->n_other == 0)
+        return;
+    rlab_gmp_der_put_hdr(w, RLAB_GMP_TAG_SEQUENCE, gmp_others_content(c));
+    for (size_t i = 0; i < c->n_other; i++) {
+        const struct rlab_prime_info *o = &c->other[i];
+        rlab_gmp_der_put_hdr(w, RLAB_GMP_TAG_SEQUENCE, gmp_other_content(o));
+        rlab_gmp_der_put_uint(w, o->r.data, o->r.len);
+        rlab_gmp_der_put_uint(w, o->d.data, o->d.len);
+        rlab_gmp_der_put_uint(w, o->t.data, o->t.len);
+    }
 }
 
 /* Size of the whole DER encoding of fmt. */
@@ -346,6 +424,19 @@ int rlab_gmp_der_encode(const struct rlab_components *c, rlab_keyfmt fmt,
         /* Bounding each part keeps every size sum far from overflow. */
         if (parts[i]->len > RLAB_GMP_DER_MAX_INT)
             return rlab_error_set(RLAB_ERR_INVALID_ARG, "encode: component too large");
+    }
+    if (priv && c->n_other > RLAB_MAX_PRIMES - 2)
+        return rlab_error_set(RLAB_ERR_INVALID_ARG, "encode: more than %u primes",
+                              RLAB_MAX_PRIMES);
+    for (size_t i = 0; priv && i < c->n_other; i++) {
+        const struct rlab_buf *o[3] = {&c->other[i].r, &c->other[i].d, &c->other[i].t};
+        for (size_t j = 0; j < 3; j++) {
+            if (!gmp_present(o[j]))
+                return rlab_error_set(RLAB_ERR_INVALID_ARG,
+                                      "encode: prime r_%zu needs r, d and t", i + 3);
+            if (o[j]->len > RLAB_GMP_DER_MAX_INT)
+                return rlab_error_set(RLAB_ERR_INVALID_ARG, "encode: component too large");
+        }
     }
 
     struct rlab_buf der = RLAB_BUF_INIT;

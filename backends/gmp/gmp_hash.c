@@ -1,5 +1,5 @@
 /*
- * One context for any of the seven hashes, and the gmp backend's hash slots
+ * One context for any of the thirteen hashes, and the gmp backend's hash slots
  * on top of it.  See gmp_hash.h.
  */
 #include <stdlib.h>
@@ -50,7 +50,7 @@ void rlab_gmp_md_final(void *state, rlab_gmp_compress_fn compress, uint8_t *buf,
     compress(state, buf);
 }
 
-/* ---- any of the seven ------------------------------------------------------- */
+/* ---- any of the thirteen ---------------------------------------------------- */
 
 size_t rlab_gmp_hash_len(rlab_hash alg)
 {
@@ -62,6 +62,12 @@ size_t rlab_gmp_hash_len(rlab_hash alg)
     case RLAB_HASH_SHA512: return 64;
     case RLAB_HASH_SHA512_224: return 28;
     case RLAB_HASH_SHA512_256: return 32;
+    case RLAB_HASH_SHA3_224: return 28;
+    case RLAB_HASH_SHA3_256: return 32;
+    case RLAB_HASH_SHA3_384: return 48;
+    case RLAB_HASH_SHA3_512: return 64;
+    case RLAB_HASH_SHAKE128: return 32; /* RFC 8702 */
+    case RLAB_HASH_SHAKE256: return 64;
     default: return 0;
     }
 }
@@ -84,6 +90,13 @@ int rlab_gmp_hash_init(struct rlab_gmp_hash *c, rlab_hash alg)
     case RLAB_HASH_SHA512_224:
     case RLAB_HASH_SHA512_256:
         return rlab_gmp_sha512_init(&c->u.sha512, alg);
+    case RLAB_HASH_SHA3_224:
+    case RLAB_HASH_SHA3_256:
+    case RLAB_HASH_SHA3_384:
+    case RLAB_HASH_SHA3_512:
+    case RLAB_HASH_SHAKE128:
+    case RLAB_HASH_SHAKE256:
+        return rlab_gmp_keccak_init(&c->u.keccak, alg);
     default:
         c->alg = RLAB_HASH_NONE;
         return RLAB_ERR_UNSUPPORTED;
@@ -108,6 +121,14 @@ void rlab_gmp_hash_update(struct rlab_gmp_hash *c, const uint8_t *p, size_t len)
     case RLAB_HASH_SHA512_256:
         rlab_gmp_sha512_update(&c->u.sha512, p, len);
         break;
+    case RLAB_HASH_SHA3_224:
+    case RLAB_HASH_SHA3_256:
+    case RLAB_HASH_SHA3_384:
+    case RLAB_HASH_SHA3_512:
+    case RLAB_HASH_SHAKE128:
+    case RLAB_HASH_SHAKE256:
+        rlab_gmp_keccak_update(&c->u.keccak, p, len);
+        break;
     default:
         break;
     }
@@ -128,6 +149,14 @@ void rlab_gmp_hash_final(struct rlab_gmp_hash *c, uint8_t *out)
     case RLAB_HASH_SHA512_224:
     case RLAB_HASH_SHA512_256:
         rlab_gmp_sha512_final(&c->u.sha512, out);
+        break;
+    case RLAB_HASH_SHA3_224:
+    case RLAB_HASH_SHA3_256:
+    case RLAB_HASH_SHA3_384:
+    case RLAB_HASH_SHA3_512:
+    case RLAB_HASH_SHAKE128:
+    case RLAB_HASH_SHAKE256:
+        rlab_gmp_keccak_final(&c->u.keccak, out);
         break;
     default:
         break;
@@ -187,6 +216,19 @@ int rlab_gmp_hash_final_slot(rlab_hash_ctx *c, uint8_t *out)
         return RLAB_ERR_INVALID_ARG;
     }
     rlab_gmp_hash_final(&c->h, out);
+    rlab_free_secret(c, sizeof *c);
+    return RLAB_OK;
+}
+
+int rlab_gmp_hash_final_xof_slot(rlab_hash_ctx *c, uint8_t *out, size_t out_len)
+{
+    if (c == NULL)
+        return RLAB_ERR_INVALID_ARG;
+    if ((out == NULL && out_len > 0) || !rlab_hash_is_xof(c->h.alg)) {
+        rlab_gmp_hash_free(c);
+        return RLAB_ERR_INVALID_ARG;
+    }
+    rlab_gmp_keccak_squeeze(&c->h.u.keccak, out, out_len);
     rlab_free_secret(c, sizeof *c);
     return RLAB_OK;
 }

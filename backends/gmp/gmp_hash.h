@@ -1,8 +1,9 @@
 /*
  * The gmp backend's own hashes: SHA-1 (gmp_sha1.c), SHA-224/256
  * (gmp_sha256.c) and SHA-384/512/512-224/512-256 (gmp_sha512.c) after
- * FIPS 180-4, with one dispatching context (gmp_hash.c) and the backend's
- * hash slots built on it.
+ * FIPS 180-4, SHA3-224/256/384/512 and SHAKE128/256 after FIPS 202
+ * (gmp_keccak.c), with one dispatching context (gmp_hash.c) and the
+ * backend's hash slots built on it.
  *
  * All of them are incremental, take input of any length in any number of
  * pieces (byte counts are kept in 64 bits, 128 for the SHA-512 family, so
@@ -103,7 +104,37 @@ void rlab_gmp_sha512_update(struct rlab_gmp_sha512 *c, const uint8_t *p, size_t 
 /* Writes c->out_len bytes. */
 void rlab_gmp_sha512_final(struct rlab_gmp_sha512 *c, uint8_t *out);
 
-/* ---- any of the seven ------------------------------------------------------ */
+/* ---- FIPS 202: SHA-3 and SHAKE (gmp_keccak.c) ------------------------------- */
+
+/* The sponge: state, rate, position in the current block.  Absorbing ends
+ * with the first squeeze; squeezes then continue the output stream. */
+struct rlab_gmp_keccak {
+    uint64_t s[25];
+    size_t rate;         /* bytes: 144, 136, 104, 72; SHAKE 168, 136 */
+    size_t pos;          /* bytes absorbed / given out of the current block */
+    size_t out_len;      /* fixed output (28..64; SHAKE: 32 and 64, RFC 8702) */
+    uint8_t suffix;      /* domain bits and first padding bit: 0x06 or 0x1f */
+    int squeezing;
+};
+
+/* The permutation, 24 rounds, in place.  Constant time. */
+void rlab_gmp_keccak_f1600(uint64_t a[25]);
+/* alg: RLAB_HASH_SHA3_* or RLAB_HASH_SHAKE*; else RLAB_ERR_UNSUPPORTED. */
+int rlab_gmp_keccak_init(struct rlab_gmp_keccak *c, rlab_hash alg);
+/* Absorb; ignored once squeezing began. */
+void rlab_gmp_keccak_update(struct rlab_gmp_keccak *c, const uint8_t *p, size_t len);
+/* The next len bytes of output (the first call pads and ends absorbing).
+ * For SHA3-* only the first out_len bytes are the digest. */
+void rlab_gmp_keccak_squeeze(struct rlab_gmp_keccak *c, uint8_t *out, size_t len);
+/* out_len bytes, then wipes the context. */
+void rlab_gmp_keccak_final(struct rlab_gmp_keccak *c, uint8_t *out);
+/* mask[i] ^= SHAKE(seed)[i] for i < mask_len: the mask function of
+ * RSASSA-PSS with SHAKE (RFC 8702 2.2).  alg SHAKE128 or SHAKE256, else
+ * RLAB_ERR_UNSUPPORTED; seed and mask must not overlap. */
+int rlab_gmp_shake_xor(rlab_hash alg, const uint8_t *seed, size_t seed_len,
+                       uint8_t *mask, size_t mask_len);
+
+/* ---- any of the thirteen ---------------------------------------------------- */
 
 struct rlab_gmp_hash {
     rlab_hash alg;
@@ -111,6 +142,7 @@ struct rlab_gmp_hash {
         struct rlab_gmp_sha1 sha1;
         struct rlab_gmp_sha256 sha256;
         struct rlab_gmp_sha512 sha512;
+        struct rlab_gmp_keccak keccak;
     } u;
 };
 
@@ -122,7 +154,8 @@ size_t rlab_gmp_hash_len(rlab_hash alg);
 /* RLAB_OK, or RLAB_ERR_UNSUPPORTED for RLAB_HASH_NONE / an unknown value. */
 int rlab_gmp_hash_init(struct rlab_gmp_hash *c, rlab_hash alg);
 void rlab_gmp_hash_update(struct rlab_gmp_hash *c, const uint8_t *p, size_t len);
-/* Writes rlab_hash_len(c->alg) bytes and wipes the context. */
+/* Writes rlab_hash_len(c->alg) bytes and wipes the context (SHAKE: the
+ * first 32 or 64 bytes of its output, RFC 8702). */
 void rlab_gmp_hash_final(struct rlab_gmp_hash *c, uint8_t *out);
 /* One shot: out gets rlab_hash_len(alg) bytes.  RLAB_ERR_UNSUPPORTED as init. */
 int rlab_gmp_hash(rlab_hash alg, const uint8_t *p, size_t len, uint8_t *out);
@@ -135,6 +168,9 @@ int rlab_gmp_hash_new(rlab_hash h, rlab_hash_ctx **out);
 int rlab_gmp_hash_update_slot(rlab_hash_ctx *c, const uint8_t *p, size_t len);
 /* Writes the digest, then wipes and frees c (also on error). */
 int rlab_gmp_hash_final_slot(rlab_hash_ctx *c, uint8_t *out);
+/* SHAKE only: out_len bytes of output, then wipes and frees c (also on
+ * error); RLAB_ERR_INVALID_ARG for a fixed-length hash. */
+int rlab_gmp_hash_final_xof_slot(rlab_hash_ctx *c, uint8_t *out, size_t out_len);
 /* Wipes and frees without a digest.  NULL ok. */
 void rlab_gmp_hash_free(rlab_hash_ctx *c);
 

@@ -9,28 +9,35 @@
  * of the build, and the code that decides whether to call this, stays
  * baseline x86-64).  They run only after rlab_gmp_cpu_has_ifma() said yes.
  *
- * Layout: a number of n digits is V = n / 4 vectors of four 64-bit lanes
- * (ymm: AVX-512VL forms of vpmadd52luq / vpmadd52huq / valignq).  The
- * accumulators of both moduli (2 V registers, at most 20 of the 32) stay in
- * registers through the n digit steps; the operands a and m are read from
- * memory.  The two multiplications are independent, so interleaving them
- * step by step gives the out-of-order core two dependency chains (the
- * digit y of one step needs the low digit of the previous one).
+ * Layout: the kernel's operands are pairs, modulus 0's n digits then
+ * modulus 1's, 2 n words in a row; it reads them as W = n / 4 zmm vectors of
+ * eight lanes and keeps the two accumulators the same way (W registers), so
+ * every multiply-add serves both moduli.  With n = 20 vector 2 holds digits
+ * 16-19 of modulus 0 (lanes 0-3) and 0-3 of modulus 1 (lanes 4-7): its
+ * multipliers are blends, and its shift is masked.  The multiplicands a and
+ * m stay in registers (2 W more); at n = 40 the compiler keeps some in
+ * memory.
  *
  * Per step i, modulus k (acc = the accumulator, acc_0 its low digit, kept in
  * a scalar register as well so that y comes from the integer unit):
- *   t = acc_0 + lo52(a_0 b_i);  y = t k0 mod 2^52;  c = (t + lo52(m_0 y)) >> 52
- *   acc += lo52(a b_i) + lo52(m y)     (vpmadd52luq)
+ *   t = acc_0 + lo52(a_0 b_i);  y = t k0 mod 2^52
+ *   acc += lo52(a b_i) + lo52(m y)     (vpmadd52luq, into acc)
  *   acc >>= one digit                   (valignq; the low digit, = c 2^52, goes)
- *   acc += hi52(a b_i) + hi52(m y)     (vpmadd52huq)
- *   acc_0 = lane 0 + c
- * The vector lane 0 never receives c: it is dropped at the next step's
- * shift, and the scalar copy carries the right value.  At the end one carry
- * pass brings the digits below 2^52.
+ *   acc += hi52(a b_i) + hi52(m y)     (vpmadd52huq into a fresh register,
+ *                                        then one add)
+ *   acc_0 = digit 1 before the step + lo52(a_1 b_i) + lo52(m_1 y)
+ *           + hi52(a_0 b_i) + ((t + m_0 y) >> 52)
+ * The vector lane 0 never receives the carry c: it is dropped at the next
+ * step's shift, and the scalar copy carries the right value.  lo52(a_0 b_i)
+ * and lo52(a_1 b_i) + hi52(a_0 b_i) are computed for all i before the
+ * steps, with vector multiply-adds.  At the end one carry pass brings the digits below 2^52.
  *
- * Constant time: the only branches are on i and on the digit count; every
- * table entry is loaded and kept or not by a mask register (vpcmpeqq on the
- * secret index, then a masked move).
+ * Constant time: the only branches are on i and on the digit count; no
+ * memory address depends on a value.  The look-up loads every table entry
+ * whole and keeps one per modulus with an AND against a mask vector built
+ * from a compare of the secret index; no masked load or store anywhere
+ * (a "load, then masked move" is written as an AND because the compiler may
+ * turn it into a masked load).
  */
 #include <stddef.h>
 #include <stdint.h>
@@ -47,89 +54,134 @@
 
 #define R52_IFMA __attribute__((target("avx512f,avx512vl,avx512ifma")))
 #define R52_INLINE static inline __attribute__((always_inline)) R52_IFMA
-#define R52_VMAX 10 /* 40 digits */
+#define R52_WMAX 10 /* vectors of 2 x 40 digits */
 
 typedef unsigned __int128 ifma_u128;
 
-/* One step of one modulus: the scalar side.  Given acc_0 (x0) and lane 1
- * (x1) at the start of the step, the digit y and acc_0 after it. */
-R52_INLINE uint64_t ifma_step_scalar(uint64_t x0, uint64_t x1, uint64_t bi, uint64_t a0,
-                                     uint64_t a1, uint64_t m0, uint64_t m1, uint64_t k0,
-                                     uint64_t *y)
+/* One step of one modulus: the scalar side.  Given acc_0 (x0) and digit 1
+ * (x1) at the start of the step, lo(a_0 b_i) (pl) and lo(a_1 b_i) +
+ * hi(a_0 b_i) (ph), both from the vector unit, the digit y and acc_0 after
+ * the step. */
+R52_INLINE uint64_t ifma_step_scalar(uint64_t x0, uint64_t x1, uint64_t pl, uint64_t ph,
+                                     uint64_t m0, uint64_t m1, uint64_t k0, uint64_t *y)
 {
     const uint64_t mask = RLAB_GMP_R52_MASK;
-    ifma_u128 pa = (ifma_u128)a0 * bi;
-    uint64_t t = x0 + ((uint64_t)pa & mask);
+    uint64_t t = x0 + pl;
     uint64_t yy = (t * k0) & mask;
     ifma_u128 pm = (ifma_u128)m0 * yy;
+    /* the carry out of digit 0 (no 128-bit sum: gcc would spill it) */
     uint64_t c = (t + ((uint64_t)pm & mask)) >> 52;
     *y = yy;
-    return x1 + ((a1 * bi) & mask) + ((m1 * yy) & mask) + (uint64_t)(pa >> 52) +
-           (uint64_t)(pm >> 52) + c;
+    return x1 + ph + ((m1 * yy) & mask) + (uint64_t)(pm >> 52) + c;
 }
 
-/* One step of one modulus: the vector side, V vectors in acc. */
-R52_INLINE void ifma_step_vec(__m256i *acc, const uint64_t *a, const uint64_t *m, uint64_t bi,
-                              uint64_t y, const size_t V)
+/* Digit 1 of modulus 1's accumulator: lane n + 1, in vector n / 8, lane 1
+ * (n = 32, 40) or lane 5 (n = 20). */
+R52_INLINE uint64_t ifma_q_digit1(__m512i v, const size_t n)
 {
-    const __m256i zero = _mm256_setzero_si256();
-    const __m256i bv = _mm256_set1_epi64x((long long)bi), yv = _mm256_set1_epi64x((long long)y);
-#pragma GCC unroll 16
-    for (size_t v = 0; v < V; v++) {
-        __m256i av = _mm256_loadu_si256((const __m256i *)(a + 4 * v));
-        __m256i mv = _mm256_loadu_si256((const __m256i *)(m + 4 * v));
-        acc[v] = _mm256_madd52lo_epu64(_mm256_madd52lo_epu64(acc[v], av, bv), mv, yv);
-    }
-#pragma GCC unroll 16
-    for (size_t v = 0; v + 1 < V; v++)
-        acc[v] = _mm256_alignr_epi64(acc[v + 1], acc[v], 1);
-    acc[V - 1] = _mm256_alignr_epi64(zero, acc[V - 1], 1);
-#pragma GCC unroll 16
-    for (size_t v = 0; v < V; v++) {
-        __m256i av = _mm256_loadu_si256((const __m256i *)(a + 4 * v));
-        __m256i mv = _mm256_loadu_si256((const __m256i *)(m + 4 * v));
-        acc[v] = _mm256_madd52hi_epu64(_mm256_madd52hi_epu64(acc[v], av, bv), mv, yv);
-    }
+    if (n % 8 == 0)
+        return (uint64_t)_mm_extract_epi64(_mm512_castsi512_si128(v), 1);
+    return (uint64_t)_mm_extract_epi64(_mm512_extracti32x4_epi32(v, 2), 1);
 }
 
-/* Lane 1 of a vector. */
-R52_INLINE uint64_t ifma_lane1(__m256i v)
+/* Per vector v of a pair of n-digit numbers (2 n / 8 vectors): the lanes
+ * below n belong to modulus 0, the others to modulus 1.  With n = 20 the
+ * vector n / 8 = 2 holds both (lanes 0-3 and 4-7). */
+#define IFMA_MIXED(n, v) ((n) % 8 != 0 && (v) == (n) / 8)
+#define IFMA_OF_Q(n, v) (8 * (v) >= (n))
+#define IFMA_Q_LANES ((__mmask8)0xf0)
+
+/* A vector of the value for modulus 0 in its lanes and modulus 1 in its. */
+R52_INLINE __m512i ifma_pick(__m512i p, __m512i q, const size_t n, const size_t v)
 {
-    return (uint64_t)_mm_extract_epi64(_mm256_castsi256_si128(v), 1);
+    if (IFMA_MIXED(n, v))
+        return _mm512_mask_blend_epi64(IFMA_Q_LANES, p, q);
+    return IFMA_OF_Q(n, v) ? q : p;
 }
 
-/* One dual multiplication of V vectors (n = 4 V digits). */
+/* One dual multiplication of two n-digit numbers (n = 20, 32, 40): the
+ * accumulators of both moduli are one array of 2 n lanes, W = n / 4 vectors
+ * of eight, laid out like the operands in memory (modulus 0's digits, then
+ * modulus 1's), so a, m and r are read and written as they are. */
 R52_INLINE void ifma_amm2(uint64_t *r, const uint64_t *a, const uint64_t *b, const uint64_t *m,
-                          const uint64_t k0[2], const size_t V)
+                          const uint64_t k0[2], const size_t n)
 {
-    const size_t n = 4 * V;
+    const size_t W = n / 4;
     const uint64_t mask = RLAB_GMP_R52_MASK;
-    __m256i x[R52_VMAX], z[R52_VMAX]; /* accumulators: modulus 0, modulus 1 */
+    __m512i acc[R52_WMAX], av[R52_WMAX], mv[R52_WMAX];
     const uint64_t *a1 = a + n, *m1 = m + n, *b1 = b + n;
+    const __m512i zero = _mm512_setzero_si512();
     uint64_t x0 = 0, z0 = 0, yx, yz;
 
 #pragma GCC unroll 16
-    for (size_t v = 0; v < V; v++) {
-        x[v] = _mm256_setzero_si256();
-        z[v] = _mm256_setzero_si256();
+    for (size_t v = 0; v < W; v++) {
+        acc[v] = zero;
+        av[v] = _mm512_loadu_si512((const void *)(a + 8 * v));
+        mv[v] = _mm512_loadu_si512((const void *)(m + 8 * v));
+    }
+    /* the scalar side's products of b: lo(a_0 b_i) in pl, lo(a_1 b_i) +
+     * hi(a_0 b_i) in ph, for every digit of both moduli at once */
+    uint64_t pl[2 * RLAB_GMP_R52_MAX_DIGITS] __attribute__((aligned(64)));
+    uint64_t ph[2 * RLAB_GMP_R52_MAX_DIGITS] __attribute__((aligned(64)));
+    {
+        const __m512i a0x = _mm512_set1_epi64((long long)a[0]);
+        const __m512i a0z = _mm512_set1_epi64((long long)a1[0]);
+        const __m512i a1x = _mm512_set1_epi64((long long)a[1]);
+        const __m512i a1z = _mm512_set1_epi64((long long)a1[1]);
+#pragma GCC unroll 16
+        for (size_t v = 0; v < W; v++) {
+            __m512i bv = _mm512_loadu_si512((const void *)(b + 8 * v));
+            __m512i c0 = ifma_pick(a0x, a0z, n, v);
+            __m512i c1 = ifma_pick(a1x, a1z, n, v);
+            _mm512_store_si512((void *)(pl + 8 * v), _mm512_madd52lo_epu64(zero, bv, c0));
+            _mm512_store_si512((void *)(ph + 8 * v),
+                               _mm512_madd52hi_epu64(_mm512_madd52lo_epu64(zero, bv, c1), bv, c0));
+        }
     }
     for (size_t i = 0; i < n; i++) {
         uint64_t bx = b[i], bz = b1[i];
-        uint64_t x1 = ifma_lane1(x[0]), z1 = ifma_lane1(z[0]);
-        x0 = ifma_step_scalar(x0, x1, bx, a[0], a[1], m[0], m[1], k0[0], &yx);
-        z0 = ifma_step_scalar(z0, z1, bz, a1[0], a1[1], m1[0], m1[1], k0[1], &yz);
-        ifma_step_vec(x, a, m, bx, yx, V);
-        ifma_step_vec(z, a1, m1, bz, yz, V);
+        uint64_t x1 = (uint64_t)_mm_extract_epi64(_mm512_castsi512_si128(acc[0]), 1);
+        uint64_t z1 = ifma_q_digit1(acc[n / 8], n);
+        x0 = ifma_step_scalar(x0, x1, pl[i], ph[i], m[0], m[1], k0[0], &yx);
+        z0 = ifma_step_scalar(z0, z1, pl[n + i], ph[n + i], m1[0], m1[1], k0[1], &yz);
+        const __m512i bpx = _mm512_set1_epi64((long long)bx);
+        const __m512i bpz = _mm512_set1_epi64((long long)bz);
+        const __m512i ypx = _mm512_set1_epi64((long long)yx);
+        const __m512i ypz = _mm512_set1_epi64((long long)yz);
+        /* the low halves into the accumulator, the high halves into fresh
+         * registers: the accumulator's chain per step is two multiply-adds,
+         * the shift and one add (four multiply-adds and the shift when the
+         * high halves go in after the shift) */
+        __m512i hi[R52_WMAX];
+#pragma GCC unroll 16
+        for (size_t v = 0; v < W; v++) {
+            __m512i bv = ifma_pick(bpx, bpz, n, v), yv = ifma_pick(ypx, ypz, n, v);
+            acc[v] = _mm512_madd52lo_epu64(_mm512_madd52lo_epu64(acc[v], av[v], bv), mv[v], yv);
+            hi[v] = _mm512_madd52hi_epu64(_mm512_madd52hi_epu64(zero, av[v], bv), mv[v], yv);
+        }
+        /* down one digit, each modulus on its own: modulus 0's top digit
+         * gets 0, not modulus 1's low digit (which, like modulus 0's, is
+         * dropped: the scalar copies carry it) */
+#pragma GCC unroll 16
+        for (size_t v = 0; v < W; v++) {
+            __m512i up = v + 1 < W ? acc[v + 1] : zero;
+            if (IFMA_MIXED(n, v))
+                up = _mm512_maskz_alignr_epi64((__mmask8)0xf7, up, acc[v], 1);
+            else if (8 * (v + 1) == n)
+                up = _mm512_alignr_epi64(zero, acc[v], 1);
+            else
+                up = _mm512_alignr_epi64(up, acc[v], 1);
+            acc[v] = _mm512_add_epi64(up, hi[v]);
+        }
     }
 
     /* carry pass, in place (a and b are no longer read): the lanes hold
-     * digits of up to 61 bits, lane 0 without its carry (x0 has it).  (A
-     * vector carry pass with mask registers measured slower here.) */
+     * digits of up to 61 bits, each low digit without its carry (x0 and z0
+     * have it).  (A vector carry pass, the remaining carries found at once
+     * as ((G << 1) + P) ^ P over the lanes, measured no faster.) */
 #pragma GCC unroll 16
-    for (size_t v = 0; v < V; v++) {
-        _mm256_storeu_si256((__m256i *)(r + 4 * v), x[v]);
-        _mm256_storeu_si256((__m256i *)(r + n + 4 * v), z[v]);
-    }
+    for (size_t v = 0; v < W; v++)
+        _mm512_storeu_si512((void *)(r + 8 * v), acc[v]);
     r[0] = x0;
     r[n] = z0;
     uint64_t c0 = 0, c1 = 0;
@@ -140,24 +192,33 @@ R52_INLINE void ifma_amm2(uint64_t *r, const uint64_t *a, const uint64_t *b, con
         c0 = s0 >> 52;
         c1 = s1 >> 52;
     }
+    /* pl and ph hold products of secret digits: cleared (the empty asm
+     * keeps the compiler from dropping the stores).  The registers are
+     * not cleared. */
+#pragma GCC unroll 16
+    for (size_t v = 0; v < W; v++) {
+        _mm512_store_si512((void *)(pl + 8 * v), zero);
+        _mm512_store_si512((void *)(ph + 8 * v), zero);
+    }
+    __asm__ volatile("" : : "r"(pl), "r"(ph) : "memory");
 }
 
 R52_IFMA static void ifma_amm2_20(uint64_t *r, const uint64_t *a, const uint64_t *b,
                                   const uint64_t *m, const uint64_t k0[2])
 {
-    ifma_amm2(r, a, b, m, k0, 5);
+    ifma_amm2(r, a, b, m, k0, 20);
 }
 
 R52_IFMA static void ifma_amm2_32(uint64_t *r, const uint64_t *a, const uint64_t *b,
                                   const uint64_t *m, const uint64_t k0[2])
 {
-    ifma_amm2(r, a, b, m, k0, 8);
+    ifma_amm2(r, a, b, m, k0, 32);
 }
 
 R52_IFMA static void ifma_amm2_40(uint64_t *r, const uint64_t *a, const uint64_t *b,
                                   const uint64_t *m, const uint64_t k0[2])
 {
-    ifma_amm2(r, a, b, m, k0, 10);
+    ifma_amm2(r, a, b, m, k0, 40);
 }
 
 static int ifma_has(size_t n)
@@ -183,40 +244,43 @@ static void ifma_amm2_any(uint64_t *r, const uint64_t *a, const uint64_t *b, con
     }
 }
 
-/* The look-up for V vectors: every entry of both tables is loaded; a mask
- * register from a vector compare of the (secret) index keeps one. */
-R52_INLINE void ifma_sel2_v(uint64_t *r, const uint64_t *tab, const uint64_t idx[2],
-                            const size_t V)
+/* The look-up for a pair of n-digit numbers: every entry is loaded whole;
+ * a mask register from a vector compare of the (secret) indices, spread
+ * over the lanes of their moduli, keeps one per modulus. */
+R52_INLINE void ifma_sel2_n(uint64_t *r, const uint64_t *tab, const uint64_t idx[2],
+                            const size_t n)
 {
-    const size_t n = 4 * V;
-    const __m256i wx = _mm256_set1_epi64x((long long)idx[0]);
-    const __m256i wz = _mm256_set1_epi64x((long long)idx[1]);
-    __m256i ax[R52_VMAX], az[R52_VMAX];
+    const size_t W = n / 4;
+    const __m512i wx = _mm512_set1_epi64((long long)idx[0]);
+    const __m512i wz = _mm512_set1_epi64((long long)idx[1]);
+    const __m512i ones = _mm512_set1_epi64(-1);
+    __m512i acc[R52_WMAX], want[R52_WMAX];
 #pragma GCC unroll 16
-    for (size_t v = 0; v < V; v++) {
-        ax[v] = _mm256_setzero_si256();
-        az[v] = _mm256_setzero_si256();
+    for (size_t v = 0; v < W; v++) {
+        acc[v] = _mm512_setzero_si512();
+        want[v] = ifma_pick(wx, wz, n, v);
     }
     for (uint64_t e = 0; e < RLAB_GMP_R52_TAB; e++) {
-        const __m256i ev = _mm256_set1_epi64x((long long)e);
-        const __mmask8 hx = _mm256_cmpeq_epi64_mask(wx, ev);
-        const __mmask8 hz = _mm256_cmpeq_epi64_mask(wz, ev);
+        const __m512i ev = _mm512_set1_epi64((long long)e);
         const uint64_t *t = tab + 2 * n * e;
 #pragma GCC unroll 16
-        for (size_t v = 0; v < V; v++) {
-            /* a full load, then a masked move: a masked load would skip
-             * the memory access of the entries not wanted */
-            __m256i ex = _mm256_loadu_si256((const __m256i *)(t + 4 * v));
-            __m256i ez = _mm256_loadu_si256((const __m256i *)(t + n + 4 * v));
-            ax[v] = _mm256_mask_mov_epi64(ax[v], hx, ex);
-            az[v] = _mm256_mask_mov_epi64(az[v], hz, ez);
+        for (size_t v = 0; v < W; v++) {
+            /* every lane loaded, then kept with an AND against a mask
+             * vector the compiler cannot see through (the empty asm): a
+             * masked move, or an AND with a mask it can trace back to a
+             * mask register, gets folded into a masked load (gcc and clang
+             * both do it), whose memory access for the lanes not wanted is
+             * not guaranteed and which waits for the secret mask */
+            __m512i keep =
+                _mm512_maskz_mov_epi64(_mm512_cmpeq_epi64_mask(want[v], ev), ones);
+            __asm__("" : "+v"(keep));
+            __m512i ent = _mm512_loadu_si512((const void *)(t + 8 * v));
+            acc[v] = _mm512_or_si512(acc[v], _mm512_and_si512(ent, keep));
         }
     }
 #pragma GCC unroll 16
-    for (size_t v = 0; v < V; v++) {
-        _mm256_storeu_si256((__m256i *)(r + 4 * v), ax[v]);
-        _mm256_storeu_si256((__m256i *)(r + n + 4 * v), az[v]);
-    }
+    for (size_t v = 0; v < W; v++)
+        _mm512_storeu_si512((void *)(r + 8 * v), acc[v]);
 }
 
 R52_IFMA static void ifma_sel2(uint64_t *r, const uint64_t *tab, const uint64_t idx[2],
@@ -224,13 +288,13 @@ R52_IFMA static void ifma_sel2(uint64_t *r, const uint64_t *tab, const uint64_t 
 {
     switch (n) {
     case 20:
-        ifma_sel2_v(r, tab, idx, 5);
+        ifma_sel2_n(r, tab, idx, 20);
         break;
     case 32:
-        ifma_sel2_v(r, tab, idx, 8);
+        ifma_sel2_n(r, tab, idx, 32);
         break;
     case 40:
-        ifma_sel2_v(r, tab, idx, 10);
+        ifma_sel2_n(r, tab, idx, 40);
         break;
     default:
         break;

@@ -41,6 +41,7 @@ extern const struct rlab_backend rlab_backend_gmp;
 #define RLAB_GMP_BLIND_REFRESH 32u
 
 struct rlab_gmp_blind; /* gmp_rsa.c */
+struct rlab_gmp_blind_mp; /* gmp_rsa_multi.c */
 struct rlab_gmp_r52_key; /* gmp_r52.h */
 
 /*
@@ -74,6 +75,18 @@ struct rlab_gmp_key {
     size_t pub_itch;   /* scratch limbs of one public operation */
     struct rlab_gmp_blind *blind;
     struct rlab_gmp_r52_key *r52; /* radix-2^52 engine constants, or NULL */
+
+    /* Multi-prime keys (RFC 8017 3.2): nprimes = 2 + n_other; other prime
+     * i (r_(i+3) in the RFC's numbering) is ri[i] with its exponent di[i]
+     * and coefficient ti[i], each rn[i] limbs, in `sec` after dq.  The
+     * private operation of such a key is gmp_rsa_multi.c's, blinded mod n
+     * (blind_mp), never the radix-2^52 engine. */
+    unsigned nprimes;
+    size_t n_other;
+    mp_size_t rn[RLAB_MAX_PRIMES - 2];
+    mp_bitcnt_t rbits[RLAB_MAX_PRIMES - 2];
+    mp_limb_t *ri[RLAB_MAX_PRIMES - 2], *di[RLAB_MAX_PRIMES - 2], *ti[RLAB_MAX_PRIMES - 2];
+    struct rlab_gmp_blind_mp *blind_mp;
 };
 
 /* The key behind k, or NULL when k is NULL or not a gmp key. */
@@ -126,6 +139,22 @@ int rlab_gmp_key_from_limbs(const mp_limb_t *n, mp_size_t nn, mp_limb_t e,
                             const mp_limb_t *dq, const mp_limb_t *qinv,
                             rlab_key **out);
 
+/* The primes after p and q of a multi-prime key, for the builder below:
+ * r, d (= d mod (r - 1)), t (= (r_1 ... r_(i-1))^-1 mod r), rn limbs each. */
+struct rlab_gmp_other {
+    const mp_limb_t *r, *d, *t;
+    mp_size_t rn;
+};
+
+/* rlab_gmp_key_from_limbs with n_other (1 .. RLAB_MAX_PRIMES - 2) further
+ * primes (multi-prime keygen; consistent by construction).  Takes copies. */
+int rlab_gmp_key_from_limbs_multi(const mp_limb_t *n, mp_size_t nn, mp_limb_t e,
+                                  const mp_limb_t *d, const mp_limb_t *p, mp_size_t pn,
+                                  const mp_limb_t *q, mp_size_t qn, const mp_limb_t *dp,
+                                  const mp_limb_t *dq, const mp_limb_t *qinv,
+                                  const struct rlab_gmp_other *other, size_t n_other,
+                                  rlab_key **out);
+
 /* dp = d mod (p-1), dq = d mod (q-1), qinv = q^-1 mod p, in constant time
  * (mpn_sec_div_r, mpn_sec_invert).  d: nn limbs; dp, qinv: pn limbs; dq: qn
  * limbs.  RLAB_OK, RLAB_ERR_KEY_INVALID (q not invertible mod p) or
@@ -165,6 +194,28 @@ int rlab_gmp_rsa_public(const struct rlab_gmp_key *k, const uint8_t *in, uint8_t
  */
 int rlab_gmp_rsa_private(const struct rlab_gmp_key *k, const uint8_t *in, uint8_t *out);
 
+/* r = x^e mod n for x < n (nn limbs each, r != x); ws: k->pub_itch limbs.
+ * Constant time in x (the public operation's core). */
+void rlab_gmp_pub_limbs(const struct rlab_gmp_key *k, mp_limb_t *r, const mp_limb_t *x,
+                        mp_limb_t *ws);
+
+/* ---- the multi-prime private operation (gmp_rsa_multi.c) ------------------- */
+
+/*
+ * rlab_gmp_rsa_private for a key of three or more primes (k->nprimes > 2),
+ * same contract: x blinded mod n (A = r^e, Ai = r^-1, kept per key, squared
+ * after each use and drawn afresh every RLAB_GMP_BLIND_REFRESH operations),
+ * x^d_i mod r_i by mpn_sec_powm for every prime, RFC 8017's multi-prime
+ * Garner recombination with mpn_sec_mul / mpn_sec_div_r, unblinding, then
+ * the check s^e = x whose answer masks the output and the return code.
+ */
+int rlab_gmp_rsa_private_multi(const struct rlab_gmp_key *k, const uint8_t *in,
+                               uint8_t *out);
+/* Per-key set-up of the above (scratch size into k->priv_itch, blinding
+ * state) and its release.  RLAB_OK or RLAB_ERR_NOMEM. */
+int rlab_gmp_rsa_prepare_multi(struct rlab_gmp_key *k);
+void rlab_gmp_rsa_release_multi(struct rlab_gmp_key *k);
+
 /* ---- key generation (gmp_keygen.c) ------------------------------------------ */
 
 /*
@@ -175,6 +226,14 @@ int rlab_gmp_rsa_private(const struct rlab_gmp_key *k, const uint8_t *in, uint8_
  */
 int rlab_gmp_keygen(unsigned bits, unsigned long e, const struct rlab_rng *rng,
                     rlab_key **out);
+
+/* A key of `primes` primes (3 .. rlab_max_primes(bits)), otherwise as
+ * rlab_gmp_keygen: primes of bits/primes bits (the first bits % primes one
+ * bit longer), pairwise |r_i - r_j| > 2^(bits_i - 100), n of exactly `bits`
+ * bits (the last prime is drawn again otherwise), d = e^-1 mod
+ * lcm(r_i - 1) > 2^(nlen/2), all without mpz on a secret. */
+int rlab_gmp_keygen_multi(unsigned bits, unsigned primes, unsigned long e,
+                          const struct rlab_rng *rng, rlab_key **out);
 
 /* Miller-Rabin rounds for a prime of `bits` bits (FIPS 186-5 table B.1,
  * M-R only, error probability matching the key's security strength). */

@@ -12,7 +12,8 @@
  *
  * Decisions:
  *  - modulus: 512 to 16384 bits on import (vectors carry 1024-bit and
- *    odd-sized keys; nothing below 512 is RSA any more);
+ *    odd-sized keys; nothing below 512 is RSA any more), odd, without a
+ *    prime factor below 4096, and not prime;
  *  - e: odd, 3 <= e < n (vectors use e = 3 and large random e); key
  *    generation is stricter (e >= 65537);
  *  - d: 1 <= d < n and e d = 1 mod lambda(n).  A d computed mod phi(n)
@@ -63,6 +64,11 @@ static int gmp_check_public(const mpz_t n, const mpz_t e)
         if (mpz_divisible_ui_p(n, primes[i]))
             return rlab_error_set(RLAB_ERR_KEY_INVALID, "gmp: n has the small factor %u",
                                   (unsigned)primes[i]);
+    /* A prime n is no RSA modulus (SP 800-56B rev. 2, 6.4.2.1): anyone can
+     * invert e mod n - 1.  For a real modulus the test stops at its first
+     * round (a Miller-Rabin base 2: one exponentiation mod n). */
+    if (mpz_probab_prime_p(n, 1) != 0)
+        return gmp_invalid("n is prime");
     if (mpz_cmp_ui(e, 3) < 0)
         return gmp_invalid("e is below 3");
     if (mpz_even_p(e))
@@ -132,6 +138,83 @@ out:
 }
 
 /*
+ * The further checks of a multi-prime key (RFC 8017 3.2), r[0] = p,
+ * r[1] = q, r[i] (i >= 2) the prime r_(i+1) with exponent x[i] and
+ * coefficient t[i].  The two-prime checks of dp, dq and qinv are
+ * gmp_check_private's, run by the caller on (p, q) after these; here:
+ * every prime > 1 and all distinct, n = their product, e d = 1 mod
+ * lcm(r_i - 1), d_i = d mod (r_i - 1), 0 < t_i < r_i and
+ * t_i (r_1 ... r_(i-1)) = 1 mod r_i.
+ */
+static int gmp_check_multi(mpz_srcptr n, mpz_srcptr e, mpz_srcptr d, mpz_t *r, mpz_t *x,
+                           mpz_t *t, size_t u)
+{
+    int rc = RLAB_OK;
+    mpz_t a, b, lam;
+    mpz_inits(a, b, lam, NULL);
+    if (mpz_sgn(d) <= 0 || mpz_cmp(d, n) >= 0) {
+        rc = gmp_invalid("d is not in [1, n)");
+        goto out;
+    }
+    for (size_t i = 0; i < u && rc == RLAB_OK; i++)
+        if (mpz_cmp_ui(r[i], 1) <= 0)
+            rc = rlab_error_set(RLAB_ERR_KEY_INVALID, "gmp: prime r_%zu is not greater than 1",
+                                i + 1);
+    for (size_t i = 0; i < u && rc == RLAB_OK; i++)
+        for (size_t j = 0; j < i && rc == RLAB_OK; j++)
+            if (mpz_cmp(r[i], r[j]) == 0)
+                rc = rlab_error_set(RLAB_ERR_KEY_INVALID, "gmp: prime r_%zu equals r_%zu",
+                                    i + 1, j + 1);
+    if (rc != RLAB_OK)
+        goto out;
+    mpz_set_ui(a, 1);
+    for (size_t i = 0; i < u; i++)
+        mpz_mul(a, a, r[i]);
+    if (mpz_cmp(a, n) != 0) {
+        rc = gmp_invalid("n is not the product of the primes");
+        goto out;
+    }
+    mpz_set_ui(lam, 1);
+    for (size_t i = 0; i < u; i++) {
+        mpz_sub_ui(a, r[i], 1);
+        mpz_lcm(lam, lam, a);
+    }
+    mpz_mul(a, e, d);
+    mpz_sub_ui(a, a, 1);
+    if (!mpz_divisible_p(a, lam)) {
+        rc = gmp_invalid("e*d is not 1 mod lcm(r_i - 1)");
+        goto out;
+    }
+    for (size_t i = 2; i < u && rc == RLAB_OK; i++) {
+        mpz_sub_ui(b, r[i], 1);
+        mpz_mod(a, d, b);
+        if (mpz_cmp(a, x[i]) != 0)
+            rc = rlab_error_set(RLAB_ERR_KEY_INVALID,
+                                "gmp: exponent d_%zu is not d mod (r_%zu - 1)", i + 1, i + 1);
+    }
+    mpz_set_ui(b, 1);
+    for (size_t i = 0; i < u && rc == RLAB_OK; i++) {
+        if (i >= 2) {
+            if (mpz_sgn(t[i]) <= 0 || mpz_cmp(t[i], r[i]) >= 0) {
+                rc = rlab_error_set(RLAB_ERR_KEY_INVALID,
+                                    "gmp: coefficient t_%zu is not in [1, r_%zu)", i + 1, i + 1);
+                break;
+            }
+            mpz_mul(a, t[i], b);
+            mpz_mod(a, a, r[i]);
+            if (mpz_cmp_ui(a, 1) != 0)
+                rc = rlab_error_set(RLAB_ERR_KEY_INVALID,
+                                    "gmp: coefficient t_%zu is not (r_1 ... r_%zu)^-1 mod r_%zu",
+                                    i + 1, i, i + 1);
+        }
+        mpz_mul(b, b, r[i]);
+    }
+out:
+    mpz_clears(a, b, lam, NULL);
+    return rc;
+}
+
+/*
  * Factor n from e and d (SP 800-56B rev. 2, C.2): e d - 1 = 2^t r with r
  * odd is a multiple of lambda(n), so for most g the sequence g^r, g^2r, ...
  * reaches 1 through a square root of 1 other than +-1, and that root y
@@ -181,9 +264,11 @@ out:
 
 /* ---- building ---------------------------------------------------------- */
 
-/* A key with its arrays allocated (zeroed); priv: pn, qn > 0. */
-static struct rlab_gmp_key *gmp_key_alloc(mp_size_t nn, mp_size_t en, int priv,
-                                          mp_size_t pn, mp_size_t qn)
+/* A key with its arrays allocated (zeroed); priv: pn, qn > 0, and the
+ * limb counts of the n_other further primes in rn. */
+static struct rlab_gmp_key *gmp_key_alloc_mp(mp_size_t nn, mp_size_t en, int priv,
+                                             mp_size_t pn, mp_size_t qn, size_t n_other,
+                                             const mp_size_t *rn)
 {
     struct rlab_gmp_key *k = calloc(1, sizeof *k);
     if (k == NULL)
@@ -205,6 +290,8 @@ static struct rlab_gmp_key *gmp_key_alloc(mp_size_t nn, mp_size_t en, int priv,
     k->pn = pn;
     k->qn = qn;
     k->sec_limbs = (size_t)nn + 3 * (size_t)pn + 2 * (size_t)qn;
+    for (size_t i = 0; i < n_other; i++)
+        k->sec_limbs += 3 * (size_t)rn[i];
     k->sec = rlab_gmp_limbs_alloc(k->sec_limbs);
     if (k->sec == NULL) {
         rlab_gmp_limbs_free(k->pub, 2 * (size_t)nn + (size_t)en);
@@ -217,7 +304,23 @@ static struct rlab_gmp_key *gmp_key_alloc(mp_size_t nn, mp_size_t en, int priv,
     k->qinv = k->dp + pn;
     k->q = k->qinv + pn;
     k->dq = k->q + qn;
+    k->nprimes = 2 + (unsigned)n_other;
+    k->n_other = n_other;
+    mp_limb_t *z = k->dq + qn;
+    for (size_t i = 0; i < n_other; i++) {
+        k->rn[i] = rn[i];
+        k->ri[i] = z;
+        k->di[i] = z + rn[i];
+        k->ti[i] = z + 2 * rn[i];
+        z += 3 * rn[i];
+    }
     return k;
+}
+
+static struct rlab_gmp_key *gmp_key_alloc(mp_size_t nn, mp_size_t en, int priv,
+                                          mp_size_t pn, mp_size_t qn)
+{
+    return gmp_key_alloc_mp(nn, en, priv, pn, qn, 0, NULL);
 }
 
 /* Sizes from the filled arrays, then the per-key constants. */
@@ -229,6 +332,8 @@ static int gmp_key_finish(struct rlab_gmp_key *k, rlab_key **out)
     if (k->base.has_private) {
         k->pbits = mpn_sizeinbase(k->p, k->pn, 2);
         k->qbits = mpn_sizeinbase(k->q, k->qn, 2);
+        for (size_t i = 0; i < k->n_other; i++)
+            k->rbits[i] = mpn_sizeinbase(k->ri[i], k->rn[i], 2);
     }
     int rc = rlab_gmp_rsa_prepare(k);
     if (rc != RLAB_OK) {
@@ -293,6 +398,75 @@ static int gmp_build_full(const struct rlab_components *c, mpz_srcptr n, mpz_src
     return rc;
 }
 
+/* A multi-prime key given with all its CRT values: the multi-prime checks,
+ * then the two-prime checks of dp, dq and qinv (whose own n = p*q and
+ * lambda conditions are replaced by the multi-prime ones), then the arrays. */
+static int gmp_build_multi(const struct rlab_components *c, mpz_srcptr n, mpz_srcptr e,
+                           struct rlab_gmp_key **out)
+{
+    size_t u = 2 + c->n_other;
+    mpz_t d, dp, dq, qinv, pq, r[RLAB_MAX_PRIMES], x[RLAB_MAX_PRIMES], t[RLAB_MAX_PRIMES];
+    mpz_inits(d, dp, dq, qinv, pq, NULL);
+    for (size_t i = 0; i < u; i++)
+        mpz_inits(r[i], x[i], t[i], NULL);
+    gmp_import(d, &c->d);
+    gmp_import(r[0], &c->p);
+    gmp_import(r[1], &c->q);
+    gmp_import(dp, &c->dp);
+    gmp_import(dq, &c->dq);
+    gmp_import(qinv, &c->qinv);
+    for (size_t i = 2; i < u; i++) {
+        gmp_import(r[i], &c->other[i - 2].r);
+        gmp_import(x[i], &c->other[i - 2].d);
+        gmp_import(t[i], &c->other[i - 2].t);
+    }
+    int rc = gmp_check_multi(n, e, d, r, x, t, u);
+    if (rc == RLAB_OK) {
+        /* dp, dq, qinv through the two-prime checks, on n' = p q and a
+         * d' = d mod lcm(p-1, q-1) that satisfies their e d' condition
+         * whenever e d = 1 mod lcm(r_i - 1) held above */
+        mpz_t lam, a, dd;
+        mpz_inits(lam, a, dd, NULL);
+        mpz_mul(pq, r[0], r[1]);
+        mpz_sub_ui(lam, r[0], 1);
+        mpz_sub_ui(a, r[1], 1);
+        mpz_lcm(lam, lam, a);
+        mpz_mod(dd, d, lam);
+        if (mpz_sgn(dd) == 0)
+            rc = gmp_invalid("d is 0 mod lcm(p-1, q-1)");
+        else
+            rc = gmp_check_private(pq, e, dd, r[0], r[1], dp, dq, qinv);
+        mpz_clears(lam, a, dd, NULL);
+    }
+    struct rlab_gmp_key *k = NULL;
+    if (rc == RLAB_OK) {
+        mp_size_t rn[RLAB_MAX_PRIMES - 2];
+        for (size_t i = 2; i < u; i++)
+            rn[i - 2] = (mp_size_t)mpz_size(r[i]);
+        k = gmp_key_alloc_mp((mp_size_t)mpz_size(n), (mp_size_t)mpz_size(e), 1,
+                             (mp_size_t)mpz_size(r[0]), (mp_size_t)mpz_size(r[1]), u - 2, rn);
+        rc = k != NULL ? RLAB_OK : RLAB_ERR_NOMEM;
+    }
+    if (rc == RLAB_OK) {
+        gmp_put(k->d, k->nn, d);
+        gmp_put(k->p, k->pn, r[0]);
+        gmp_put(k->q, k->qn, r[1]);
+        gmp_put(k->dp, k->pn, dp);
+        gmp_put(k->dq, k->qn, dq);
+        gmp_put(k->qinv, k->pn, qinv);
+        for (size_t i = 2; i < u; i++) {
+            gmp_put(k->ri[i - 2], k->rn[i - 2], r[i]);
+            gmp_put(k->di[i - 2], k->rn[i - 2], x[i]);
+            gmp_put(k->ti[i - 2], k->rn[i - 2], t[i]);
+        }
+    }
+    mpz_clears(d, dp, dq, qinv, pq, NULL);
+    for (size_t i = 0; i < u; i++)
+        mpz_clears(r[i], x[i], t[i], NULL);
+    *out = k;
+    return rc;
+}
+
 /* A key given as n, e, d: recover p and q, compute the CRT values, check. */
 static int gmp_build_recovered(const struct rlab_components *c, mpz_srcptr n, mpz_srcptr e,
                                struct rlab_gmp_key **out)
@@ -334,6 +508,14 @@ int rlab_gmp_key_from_components(const struct rlab_components *c, rlab_key **out
     if ((ncrt != 0 && ncrt != 5) || (ncrt == 5 && !has_d))
         return rlab_error_set(RLAB_ERR_INVALID_ARG,
                               "gmp: a private key needs d, and p, q, dp, dq, qinv all or none");
+    if (c->n_other > RLAB_MAX_PRIMES - 2 || (c->n_other > 0 && ncrt != 5))
+        return rlab_error_set(RLAB_ERR_INVALID_ARG,
+                              "gmp: other primes need d, p, q, dp, dq and qinv (at most %u "
+                              "primes)", RLAB_MAX_PRIMES);
+    for (size_t i = 0; i < c->n_other; i++)
+        if (c->other[i].r.len == 0 || c->other[i].d.len == 0 || c->other[i].t.len == 0)
+            return rlab_error_set(RLAB_ERR_INVALID_ARG,
+                                  "gmp: prime r_%zu needs its exponent and coefficient", i + 3);
     rlab_gmp_mem_install();
 
     mpz_t n, e;
@@ -342,7 +524,9 @@ int rlab_gmp_key_from_components(const struct rlab_components *c, rlab_key **out
     gmp_import(e, &c->e);
     struct rlab_gmp_key *k = NULL;
     int rc = gmp_check_public(n, e);
-    if (rc == RLAB_OK && ncrt == 5) {
+    if (rc == RLAB_OK && c->n_other > 0) {
+        rc = gmp_build_multi(c, n, e, &k);
+    } else if (rc == RLAB_OK && ncrt == 5) {
         rc = gmp_build_full(c, n, e, &k);
     } else if (rc == RLAB_OK && has_d) {
         rc = gmp_build_recovered(c, n, e, &k);
@@ -381,6 +565,39 @@ int rlab_gmp_key_from_limbs(const mp_limb_t *n, mp_size_t nn, mp_limb_t e,
     mpn_copyi(k->dp, dp, pn);
     mpn_copyi(k->dq, dq, qn);
     mpn_copyi(k->qinv, qinv, pn);
+    return gmp_key_finish(k, out);
+}
+
+/* see gmp_internal.h */
+int rlab_gmp_key_from_limbs_multi(const mp_limb_t *n, mp_size_t nn, mp_limb_t e,
+                                  const mp_limb_t *d, const mp_limb_t *p, mp_size_t pn,
+                                  const mp_limb_t *q, mp_size_t qn, const mp_limb_t *dp,
+                                  const mp_limb_t *dq, const mp_limb_t *qinv,
+                                  const struct rlab_gmp_other *other, size_t n_other,
+                                  rlab_key **out)
+{
+    if (n_other > RLAB_MAX_PRIMES - 2)
+        return RLAB_ERR_INVALID_ARG;
+    rlab_gmp_mem_install();
+    mp_size_t rn[RLAB_MAX_PRIMES - 2];
+    for (size_t i = 0; i < n_other; i++)
+        rn[i] = other[i].rn;
+    struct rlab_gmp_key *k = gmp_key_alloc_mp(nn, 1, 1, pn, qn, n_other, rn);
+    if (k == NULL)
+        return RLAB_ERR_NOMEM;
+    mpn_copyi(k->n, n, nn);
+    k->e[0] = e;
+    mpn_copyi(k->d, d, nn);
+    mpn_copyi(k->p, p, pn);
+    mpn_copyi(k->q, q, qn);
+    mpn_copyi(k->dp, dp, pn);
+    mpn_copyi(k->dq, dq, qn);
+    mpn_copyi(k->qinv, qinv, pn);
+    for (size_t i = 0; i < n_other; i++) {
+        mpn_copyi(k->ri[i], other[i].r, rn[i]);
+        mpn_copyi(k->di[i], other[i].d, rn[i]);
+        mpn_copyi(k->ti[i], other[i].t, rn[i]);
+    }
     return gmp_key_finish(k, out);
 }
 
@@ -464,6 +681,14 @@ int rlab_gmp_key_to_components(const rlab_key *key, struct rlab_components *out)
             rc = gmp_comp(&out->dq, k->dq, k->qn);
         if (rc == RLAB_OK)
             rc = gmp_comp(&out->qinv, k->qinv, k->pn);
+        for (size_t i = 0; i < k->n_other && rc == RLAB_OK; i++) {
+            rc = gmp_comp(&out->other[i].r, k->ri[i], k->rn[i]);
+            if (rc == RLAB_OK)
+                rc = gmp_comp(&out->other[i].d, k->di[i], k->rn[i]);
+            if (rc == RLAB_OK)
+                rc = gmp_comp(&out->other[i].t, k->ti[i], k->rn[i]);
+            out->n_other = i + 1;
+        }
     }
     if (rc != RLAB_OK)
         rlab_components_clear(out);

@@ -473,3 +473,268 @@ int rlab_gmp_keygen(unsigned bits, unsigned long e, const struct rlab_rng *rng,
     rlab_free_secret(g.sieve, GMP_WINDOW);
     return rc;
 }
+
+/* ---- multi-prime keys (RFC 8017 3.2) ----------------------------------- */
+
+/*
+ * FIPS 186-5 has no multi-prime keys; the generator above is applied per
+ * prime and the rest follows the two-prime path: primes of bits/u bits (the
+ * first bits % u one bit longer), each with its top two bits set, pairwise
+ * |r_i - r_j| > 2^(bits_i - 100) between primes of one size, the last
+ * prime drawn again until n has exactly nlen bits (three top-two-bit primes
+ * multiply to at least 0.42 * 2^(sum of bits), so that happens), lambda =
+ * lcm(r_i - 1) with the branch-free gcd above, d = e^-1 mod lambda >
+ * 2^(nlen/2), then d_i = d mod (r_i - 1) and t_i = (r_1 ... r_(i-1))^-1 mod
+ * r_i with mpn_sec_div_r and mpn_sec_invert.
+ */
+
+struct gmp_mkey {
+    size_t u;
+    unsigned bits[RLAB_MAX_PRIMES];
+    mp_size_t rn[RLAB_MAX_PRIMES];
+    mp_size_t nn, ln;   /* n; lambda, d and products (nn + u + 2) */
+    size_t limbs;
+    mp_limb_t *all;
+    mp_limb_t *r[RLAB_MAX_PRIMES], *dr[RLAB_MAX_PRIMES], *tr[RLAB_MAX_PRIMES];
+    mp_limb_t *n, *lam, *d, *x, *a, *b, *rm1, *quot, *prod, *p2, *tmp;
+};
+
+static int gmp_mkey_alloc(struct gmp_mkey *mk)
+{
+    mp_size_t ln = mk->ln;
+    /* every slot of rn[0] limbs, the largest: qinv (in tr[1]) has p's */
+    size_t rmax = (size_t)mk->rn[0];
+    mk->limbs = 3 * rmax * mk->u + 11 * (size_t)ln + 8;
+    mk->all = rlab_gmp_limbs_alloc(mk->limbs);
+    if (mk->all == NULL)
+        return RLAB_ERR_NOMEM;
+    mp_limb_t *z = mk->all;
+    for (size_t i = 0; i < mk->u; i++) {
+        mk->r[i] = z, z += rmax;
+        mk->dr[i] = z, z += rmax;
+        mk->tr[i] = z, z += rmax;
+    }
+    mk->n = z, z += ln;
+    mk->lam = z, z += ln;
+    mk->d = z, z += ln + 1;
+    mk->x = z, z += ln + 1;
+    mk->a = z, z += ln;
+    mk->b = z, z += ln;
+    mk->rm1 = z, z += ln;
+    mk->quot = z, z += ln + 1;
+    mk->prod = z, z += ln + 1;
+    mk->p2 = z, z += ln + 1;
+    mk->tmp = z;
+    return RLAB_OK;
+}
+
+/* Scratch for every mpn_sec_* call below on operands of up to m limbs. */
+static mp_size_t gmp_mscratch(mp_size_t m)
+{
+    mp_size_t i = 0;
+    for (mp_size_t a = 1; a <= m; a++) {
+        i = GMP_MAX(i, mpn_sec_add_1_itch(a));
+        i = GMP_MAX(i, mpn_sec_invert_itch(a));
+        for (mp_size_t b = 1; b <= a; b++) {
+            i = GMP_MAX(i, mpn_sec_mul_itch(a, b));
+            i = GMP_MAX(i, mpn_sec_div_r_itch(a, b));
+            i = GMP_MAX(i, mpn_sec_div_qr_itch(a, b));
+        }
+    }
+    return i;
+}
+
+/* lam = lcm(r_i - 1), *lsz its (public) limb count; then d = e^-1 mod lam
+ * (lsz + 1 limbs) as in gmp_lambda_d. */
+static void gmp_mlambda_d(struct gmp_mkey *mk, mp_limb_t e, mp_size_t *lsz, mp_limb_t *tp)
+{
+    mp_size_t ln = mk->ln, cur = mk->rn[0];
+    mpn_zero(mk->lam, ln);
+    mpn_copyi(mk->lam, mk->r[0], cur);
+    mk->lam[0] -= 1;
+    for (size_t i = 1; i < mk->u; i++) {
+        mp_size_t rn = mk->rn[i];
+        mp_bitcnt_t steps = (mp_bitcnt_t)cur * GMP_NUMB_BITS;
+        /* g = gcd(lam, r - 1) = 2^min(s, t) gcd(odd parts) */
+        mpn_zero(mk->rm1, ln);
+        mpn_copyi(mk->rm1, mk->r[i], rn);
+        mk->rm1[0] -= 1;
+        mpn_copyi(mk->a, mk->lam, ln);
+        mpn_copyi(mk->b, mk->rm1, ln);
+        mp_limb_t s = gmp_ct_odd(mk->a, cur, steps, mk->tmp);
+        mp_limb_t t = gmp_ct_odd(mk->b, cur, steps, mk->tmp);
+        gmp_ct_gcd(mk->a, mk->b, cur, 2 * steps, mk->tmp);
+        mp_limb_t s_lt = (s - t) >> (GMP_NUMB_BITS - 1);
+        gmp_ct_shl(mk->a, cur, t ^ ((s ^ t) & (0 - s_lt)), steps, mk->tmp);
+        mp_size_t gn = rn;
+        while (gn > 1 && mk->a[gn - 1] == 0) /* g's limb count, as above */
+            gn--;
+        /* lam = lam ((r - 1) / g) */
+        mp_size_t qn = rn - gn + 1;
+        mpn_zero(mk->quot, qn);
+        mk->quot[rn - gn] = mpn_sec_div_qr(mk->quot, mk->rm1, rn, mk->a, gn, tp);
+        mpn_zero(mk->prod, cur + qn);
+        mpn_sec_mul(mk->prod, mk->lam, cur, mk->quot, qn, tp);
+        cur += qn;
+        mpn_copyi(mk->lam, mk->prod, cur);
+    }
+    /* d = (1 + (e - (lam^-1 mod e)) lam) / e */
+    mp_limb_t r, inv;
+    mpn_zero(mk->x, ln + 1);
+    mpn_copyi(mk->x, mk->lam, cur);
+    mpn_sec_div_r(mk->x, cur, &e, 1, tp);
+    r = mk->x[0];
+    mpn_sec_invert(&inv, &r, &e, 1, 2 * GMP_NUMB_BITS, tp); /* gcd(lam, e) = 1 */
+    mk->x[cur] = mpn_mul_1(mk->x, mk->lam, cur, e - inv);
+    mpn_sec_add_1(mk->x, mk->x, cur + 1, 1, tp);
+    mpn_zero(mk->d, ln + 1);
+    mk->d[cur] = mpn_sec_div_qr(mk->d, mk->x, cur + 1, &e, 1, tp);
+    *lsz = cur + 1;
+}
+
+/* n = r_0 ... r_(u-1) (public); its bit length. */
+static mp_bitcnt_t gmp_mproduct(struct gmp_mkey *mk)
+{
+    mp_size_t cur = mk->rn[0];
+    mpn_zero(mk->n, mk->ln);
+    mpn_copyi(mk->n, mk->r[0], cur);
+    for (size_t i = 1; i < mk->u; i++) {
+        mpn_mul(mk->prod, mk->n, cur, mk->r[i], mk->rn[i]);
+        cur += mk->rn[i];
+        mpn_copyi(mk->n, mk->prod, cur);
+    }
+    return gmp_bitlen(mk->n, mk->ln);
+}
+
+/* d_i = d mod (r_i - 1) for the primes after p and q, t_i = (r_0 ... r_(i-1))^-1
+ * mod r_i; d: nn limbs.  RLAB_OK or RLAB_ERR_KEY_INVALID. */
+static int gmp_mcrt(struct gmp_mkey *mk, mp_limb_t *tp)
+{
+    mp_size_t nn = mk->nn, cur = mk->rn[0];
+    mpn_zero(mk->p2, mk->ln + 1);
+    mpn_copyi(mk->p2, mk->r[0], cur); /* the running product, secret */
+    int ok = 1;
+    for (size_t i = 1; i < mk->u; i++) {
+        mp_size_t rn = mk->rn[i];
+        if (i >= 2) {
+            mpn_copyi(mk->rm1, mk->r[i], rn);
+            mk->rm1[0] -= 1;
+            mpn_copyi(mk->x, mk->d, nn);
+            mpn_sec_div_r(mk->x, nn, mk->rm1, rn, tp);
+            mpn_copyi(mk->dr[i], mk->x, rn);
+            mpn_copyi(mk->x, mk->p2, cur);
+            mpn_sec_div_r(mk->x, cur, mk->r[i], rn, tp);
+            ok &= mpn_sec_invert(mk->tr[i], mk->x, mk->r[i], rn,
+                                 2 * (mp_bitcnt_t)rn * GMP_NUMB_BITS, tp);
+        }
+        mpn_sec_mul(mk->prod, mk->p2, cur, mk->r[i], rn, tp);
+        cur += rn;
+        mpn_copyi(mk->p2, mk->prod, cur);
+    }
+    return ok ? RLAB_OK : rlab_error_set(RLAB_ERR_KEY_INVALID, "gmp: primes not coprime");
+}
+
+/* Draw prime i into mk->r[i]: far from the earlier primes of its size. */
+static int gmp_mprime(struct gmp_gen *g, struct gmp_mkey *mk, size_t i)
+{
+    g->bits = mk->bits[i];
+    g->pn = mk->rn[i];
+    for (int tries = 0; tries < 16; tries++) {
+        int rc = gmp_prime(g, mk->r[i], NULL);
+        if (rc != RLAB_OK)
+            return rc;
+        int far = 1;
+        for (size_t j = 0; j < i; j++)
+            if (mk->bits[j] == mk->bits[i])
+                far &= gmp_far_apart(mk->r[i], mk->r[j], mk->rn[i], mk->bits[i], g->t);
+        if (far)
+            return RLAB_OK;
+    }
+    return rlab_error_set(RLAB_ERR_KEYGEN, "gmp: primes kept falling too close");
+}
+
+/* see gmp_internal.h */
+int rlab_gmp_keygen_multi(unsigned bits, unsigned primes, unsigned long e,
+                          const struct rlab_rng *rng, rlab_key **out)
+{
+    if (out == NULL)
+        return RLAB_ERR_INVALID_ARG;
+    *out = NULL;
+    if (bits % 2 != 0 || bits < RLAB_GMP_KEYGEN_MIN_BITS || bits > RLAB_GMP_MAX_BITS)
+        return rlab_error_set(RLAB_ERR_INVALID_ARG,
+                              "gmp: keygen takes an even number of bits from %u to %u",
+                              RLAB_GMP_KEYGEN_MIN_BITS, RLAB_GMP_MAX_BITS);
+    if (primes < 3 || primes > rlab_max_primes(bits))
+        return rlab_error_set(RLAB_ERR_INVALID_ARG,
+                              "gmp: %u primes at %u bits (at most %u)", primes, bits,
+                              rlab_max_primes(bits));
+    if (e < 65537 || e % 2 == 0)
+        return rlab_error_set(RLAB_ERR_INVALID_ARG,
+                              "gmp: keygen takes an odd e of at least 65537");
+    rlab_gmp_mem_install();
+    size_t np;
+    rlab_gmp_small_primes(&np);
+
+    struct gmp_mkey mk = {.u = primes};
+    for (size_t i = 0; i < primes; i++) {
+        mk.bits[i] = bits / primes + (i < bits % primes ? 1u : 0u);
+        mk.rn[i] = (mp_size_t)((mk.bits[i] + GMP_NUMB_BITS - 1) / GMP_NUMB_BITS);
+    }
+    mp_size_t pn = mk.rn[0];
+    mk.nn = (mp_size_t)((bits + GMP_NUMB_BITS - 1) / GMP_NUMB_BITS);
+    mk.ln = mk.nn + (mp_size_t)primes + 2;
+    struct gmp_gen g = {.rng = rng, .bits = mk.bits[0], .pn = pn, .e = (mp_limb_t)e};
+    size_t itch = (size_t)GMP_MAX(gmp_scratch(pn, mk.bits[0]), gmp_mscratch(mk.ln + 1));
+    size_t tn = 7 * (size_t)pn + 2;
+    g.tp = rlab_gmp_limbs_alloc(itch);
+    g.t = rlab_gmp_limbs_alloc(tn);
+    g.res = calloc(np, sizeof *g.res);
+    g.sieve = malloc(GMP_WINDOW);
+    int rc = gmp_mkey_alloc(&mk);
+    if (g.tp == NULL || g.t == NULL || g.res == NULL || g.sieve == NULL)
+        rc = RLAB_ERR_NOMEM;
+    for (int attempt = 0; rc == RLAB_OK; attempt++) {
+        if (attempt == 8) {
+            rc = rlab_error_set(RLAB_ERR_KEYGEN, "gmp: d stayed below 2^(nlen/2)");
+            break;
+        }
+        for (size_t i = 0; i + 1 < primes && rc == RLAB_OK; i++)
+            rc = gmp_mprime(&g, &mk, i);
+        /* the last prime again until n has exactly `bits` bits */
+        for (int tries = 0; rc == RLAB_OK; tries++) {
+            if (tries == 64) {
+                rc = rlab_error_set(RLAB_ERR_KEYGEN, "gmp: n kept falling short of %u bits",
+                                    bits);
+                break;
+            }
+            rc = gmp_mprime(&g, &mk, primes - 1);
+            if (rc == RLAB_OK && gmp_mproduct(&mk) == bits)
+                break;
+        }
+        if (rc != RLAB_OK)
+            break;
+        mp_size_t lsz;
+        gmp_mlambda_d(&mk, (mp_limb_t)e, &lsz, g.tp);
+        /* FIPS 186-5 A.1.1's bound, as for two primes */
+        if (gmp_bitlen(mk.d, lsz) < bits / 2 + 2)
+            continue;
+        rc = gmp_mcrt(&mk, g.tp);
+        if (rc == RLAB_OK)
+            rc = rlab_gmp_crt_values(mk.d, mk.nn, mk.r[0], mk.rn[0], mk.r[1], mk.rn[1],
+                                     mk.dr[0], mk.dr[1], mk.tr[1]);
+        struct rlab_gmp_other other[RLAB_MAX_PRIMES - 2];
+        for (size_t i = 2; i < primes; i++)
+            other[i - 2] = (struct rlab_gmp_other){mk.r[i], mk.dr[i], mk.tr[i], mk.rn[i]};
+        if (rc == RLAB_OK)
+            rc = rlab_gmp_key_from_limbs_multi(mk.n, mk.nn, (mp_limb_t)e, mk.d, mk.r[0],
+                                               mk.rn[0], mk.r[1], mk.rn[1], mk.dr[0],
+                                               mk.dr[1], mk.tr[1], other, primes - 2, out);
+        break;
+    }
+    rlab_gmp_limbs_free(mk.all, mk.limbs);
+    rlab_gmp_limbs_free(g.tp, itch);
+    rlab_gmp_limbs_free(g.t, tn);
+    rlab_free_secret(g.res, np * sizeof *g.res);
+    rlab_free_secret(g.sieve, GMP_WINDOW);
+    return rc;
+}

@@ -11,7 +11,8 @@ int rlab_gmp_mgf1_xor(rlab_hash h, const uint8_t *seed, size_t seed_len,
                       uint8_t *mask, size_t mask_len)
 {
     size_t hlen = rlab_gmp_hash_len(h);
-    if (hlen == 0 || h == RLAB_HASH_NONE)
+    /* MGF1 over SHAKE is defined nowhere: RFC 8702 uses SHAKE itself. */
+    if (hlen == 0 || h == RLAB_HASH_NONE || rlab_hash_is_xof(h))
         return RLAB_ERR_UNSUPPORTED;
     if (mask_len == 0)
         return RLAB_OK;

@@ -20,7 +20,8 @@ static int oaep_params(const struct rlab_oaep_params *p, size_t *hlen)
     if (p == NULL || (p->label == NULL && p->label_len > 0))
         return RLAB_ERR_INVALID_ARG;
     *hlen = rlab_gmp_hash_len(p->hash);
-    if (p->hash == RLAB_HASH_NONE || *hlen == 0 ||
+    /* No standard defines OAEP with SHAKE. */
+    if (p->hash == RLAB_HASH_NONE || *hlen == 0 || rlab_hash_is_xof(p->hash) ||
         p->mgf1_hash == RLAB_HASH_NONE || rlab_gmp_hash_len(p->mgf1_hash) == 0)
         return RLAB_ERR_UNSUPPORTED;
     return RLAB_OK;

@@ -3,8 +3,11 @@
  * backend's randomness.  No bignums here: the caller converts between the
  * encoded message EM and integers.  k is the modulus length in bytes.
  *
- * Hashes are the backend's own (gmp_hash.h); any of the seven can be the
- * message hash or the MGF1 hash.  Randomness (OAEP seeds, PSS salts, v1.5
+ * Hashes are the backend's own (gmp_hash.h); any of SHA-1, SHA-2 and SHA-3
+ * can be the message hash or the MGF1 hash.  SHAKE128/256 exist for PSS
+ * only (RFC 8702): as the hash, with the same SHAKE as the mask function in
+ * place of MGF1 (p->mgf1_hash names it); OAEP, MGF1 and v1.5 refuse them
+ * with RLAB_ERR_UNSUPPORTED.  Randomness (OAEP seeds, PSS salts, v1.5
  * padding) comes from `rng` when it is not NULL, else from getrandom(2).
  * Every intermediate that depends on a secret (DB, seeds, masks, copies of
  * the message) is wiped before return, on every path.
@@ -27,7 +30,8 @@
  * zeroed. */
 int rlab_gmp_random(const struct rlab_rng *rng, uint8_t *out, size_t len);
 
-/* MGF1 (RFC 8017 B.2.1): WRITES mask_len bytes of MGF1(seed) to mask (it does
+/* MGF1 (RFC 8017 B.2.1) over a fixed-length hash (SHAKE:
+ * RLAB_ERR_UNSUPPORTED): WRITES mask_len bytes of MGF1(seed) to mask (it does
  * not xor).  RLAB_ERR_INVALID_ARG when mask_len > 2^32 * hLen. */
 int rlab_gmp_mgf1(rlab_hash h, const uint8_t *seed, size_t seed_len,
                   uint8_t *mask, size_t mask_len);
@@ -63,7 +67,9 @@ int rlab_gmp_oaep_decode(const struct rlab_oaep_params *p, const uint8_t *em,
 
 /* ---- PSS (RFC 8017 9.1) ------------------------------------------------------- */
 
-/* EMSA-PSS encoding of digest (the message's hash under p->hash).  em gets
+/* EMSA-PSS encoding of digest (the message's hash under p->hash).  The
+ * mask is MGF1 with p->mgf1_hash, or, when that is SHAKE128/256, that SHAKE
+ * itself (RFC 8702 2.2; both hashes must then be the same SHAKE).  em gets
  * (em_bits + 7) / 8 bytes, em_bits = modBits - 1; when em_bits is a multiple
  * of 8 that is one byte shorter than k and the caller puts a zero byte in
  * front.  The salt (p->salt_len bytes, >= 0) comes from rng.

@@ -16,9 +16,10 @@
 #include "backends/gmp/gmp_pad.h"
 
 /* DigestInfo ::= SEQUENCE { SEQUENCE { OID, NULL }, OCTET STRING digest },
- * everything up to the digest.  OIDs: 1.3.14.3.2.26 (SHA-1) and
+ * everything up to the digest.  OIDs: 1.3.14.3.2.26 (SHA-1),
  * 2.16.840.1.101.3.4.2.{4,1,2,3,5,6} (SHA-224, -256, -384, -512, -512/224,
- * -512/256). */
+ * -512/256) and 2.16.840.1.101.3.4.2.{7,8,9,10} (SHA3-224, -256, -384,
+ * -512).  SHAKE has no v1.5 signature: no prefix. */
 #define SHA2_PREFIX(total, oid_last, dlen)                                      \
     {0x30, total, 0x30, 0x0d, 0x06, 0x09, 0x60, 0x86, 0x48, 0x01, 0x65, 0x03, \
      0x04, 0x02, oid_last, 0x05, 0x00, 0x04, dlen}
@@ -31,6 +32,10 @@ static const uint8_t di_sha384[] = SHA2_PREFIX(0x41, 0x02, 0x30);
 static const uint8_t di_sha512[] = SHA2_PREFIX(0x51, 0x03, 0x40);
 static const uint8_t di_sha512_224[] = SHA2_PREFIX(0x2d, 0x05, 0x1c);
 static const uint8_t di_sha512_256[] = SHA2_PREFIX(0x31, 0x06, 0x20);
+static const uint8_t di_sha3_224[] = SHA2_PREFIX(0x2d, 0x07, 0x1c);
+static const uint8_t di_sha3_256[] = SHA2_PREFIX(0x31, 0x08, 0x20);
+static const uint8_t di_sha3_384[] = SHA2_PREFIX(0x41, 0x09, 0x30);
+static const uint8_t di_sha3_512[] = SHA2_PREFIX(0x51, 0x0a, 0x40);
 
 const uint8_t *rlab_gmp_digestinfo_prefix(rlab_hash h, size_t *len)
 {
@@ -44,6 +49,10 @@ const uint8_t *rlab_gmp_digestinfo_prefix(rlab_hash h, size_t *len)
     case RLAB_HASH_SHA512: p = di_sha512; n = sizeof di_sha512; break;
     case RLAB_HASH_SHA512_224: p = di_sha512_224; n = sizeof di_sha512_224; break;
     case RLAB_HASH_SHA512_256: p = di_sha512_256; n = sizeof di_sha512_256; break;
+    case RLAB_HASH_SHA3_224: p = di_sha3_224; n = sizeof di_sha3_224; break;
+    case RLAB_HASH_SHA3_256: p = di_sha3_256; n = sizeof di_sha3_256; break;
+    case RLAB_HASH_SHA3_384: p = di_sha3_384; n = sizeof di_sha3_384; break;
+    case RLAB_HASH_SHA3_512: p = di_sha3_512; n = sizeof di_sha3_512; break;
     default: p = NULL; n = 0; break;
     }
     if (len != NULL)

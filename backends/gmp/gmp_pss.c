@@ -26,10 +26,22 @@ static void pss_hash(rlab_hash h, const uint8_t *mhash, size_t hlen,
     rlab_gmp_hash_final(&c, out);
 }
 
+/* SHAKE as hash and SHAKE as mask go together, the same SHAKE (RFC 8702). */
 static int pss_hashes_ok(const struct rlab_pss_params *p)
 {
+    if (rlab_hash_is_xof(p->hash) || rlab_hash_is_xof(p->mgf1_hash))
+        return p->hash == p->mgf1_hash;
     return p->hash != RLAB_HASH_NONE && rlab_gmp_hash_len(p->hash) != 0 &&
            p->mgf1_hash != RLAB_HASH_NONE && rlab_gmp_hash_len(p->mgf1_hash) != 0;
+}
+
+/* db ^= mask(H): MGF1 with the MGF1 hash, or the SHAKE itself. */
+static int pss_mask_xor(rlab_hash mgf, const uint8_t *h, size_t hlen, uint8_t *db,
+                        size_t db_len)
+{
+    if (rlab_hash_is_xof(mgf))
+        return rlab_gmp_shake_xor(mgf, h, hlen, db, db_len);
+    return rlab_gmp_mgf1_xor(mgf, h, hlen, db, db_len);
 }
 
 int rlab_gmp_pss_encode(const struct rlab_pss_params *p,
@@ -59,7 +71,7 @@ int rlab_gmp_pss_encode(const struct rlab_pss_params *p,
     if (rc != RLAB_OK)
         goto fail;
     pss_hash(p->hash, digest, hlen, salt, slen, hash);
-    rc = rlab_gmp_mgf1_xor(p->mgf1_hash, hash, hlen, em, db_len);
+    rc = pss_mask_xor(p->mgf1_hash, hash, hlen, em, db_len);
     if (rc != RLAB_OK)
         goto fail;
     em[0] &= (uint8_t)(0xffu >> (8 * em_len - em_bits));
@@ -98,7 +110,7 @@ int rlab_gmp_pss_verify(const struct rlab_pss_params *p, const uint8_t *digest,
         return RLAB_ERR_NOMEM;
     memcpy(db, em, db_len);
     int rc = RLAB_ERR_VERIFY;
-    if (rlab_gmp_mgf1_xor(p->mgf1_hash, hash, hlen, db, db_len) != RLAB_OK)
+    if (pss_mask_xor(p->mgf1_hash, hash, hlen, db, db_len) != RLAB_OK)
         goto done;
     db[0] &= top;
 

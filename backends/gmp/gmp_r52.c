@@ -332,6 +332,7 @@ static pthread_once_t r52_once = PTHREAD_ONCE_INIT;
 static int r52_has_ifma;
 static rlab_gmp_engine_id r52_engine = RLAB_GMP_ENGINE_MPN;
 static const char *r52_bad; /* the environment asked for what we lack */
+static _Thread_local int r52_thread = -1; /* rlab_gmp_engine_thread */
 
 static void r52_choose(void)
 {
@@ -365,6 +366,10 @@ int rlab_gmp_cpu_has_ifma(void)
 int rlab_gmp_engine(rlab_gmp_engine_id *id)
 {
     pthread_once(&r52_once, r52_choose);
+    if (r52_thread >= 0) {
+        *id = (rlab_gmp_engine_id)r52_thread;
+        return RLAB_OK;
+    }
     *id = r52_engine;
     if (r52_bad != NULL)
         return rlab_error_set(RLAB_ERR_UNSUPPORTED, "gmp: %s", r52_bad);
@@ -380,6 +385,14 @@ int rlab_gmp_engine_set(rlab_gmp_engine_id id)
     r52_engine = id;
     r52_bad = NULL;
     return RLAB_OK;
+}
+
+/* see gmp_r52.h */
+int rlab_gmp_engine_thread(int id)
+{
+    int prev = r52_thread;
+    r52_thread = id;
+    return prev;
 }
 
 /* see gmp_r52.h */

@@ -5,7 +5,7 @@
  * as 52-bit digits in 64-bit words, with almost-Montgomery multiplication.
  *
  * Two kernels implement the arithmetic (struct rlab_gmp_r52_kernel):
- *   - "ifma" (gmp_ifma.c): AVX-512 IFMA (vpmadd52luq / vpmadd52huq on 256-bit
+ *   - "ifma" (gmp_ifma.c): AVX-512 IFMA (vpmadd52luq / vpmadd52huq on 512-bit
  *     vectors), the only code of the project compiled for AVX-512, chosen at
  *     run time when the CPU and the OS support it (cpuid leaf 7, XCR0);
  *   - "r52" (gmp_r52.c): the same algorithm in portable C, the reference the
@@ -82,6 +82,12 @@ int rlab_gmp_cpu_has_ifma(void);
 int rlab_gmp_engine(rlab_gmp_engine_id *id);
 /* Override the choice (tests).  RLAB_ERR_UNSUPPORTED when not available. */
 int rlab_gmp_engine_set(rlab_gmp_engine_id id);
+/* The engine of the calling thread's private operations from now on, over
+ * the process's choice (the "gmp/mpn" variant, gmp_variant.c); -1 goes
+ * back to the process's choice.  Returns the previous setting. */
+int rlab_gmp_engine_thread(int id);
+/* The "gmp/mpn" variant (gmp_variant.c), for the registry. */
+const struct rlab_backend *rlab_gmp_variant_mpn(void);
 /* "mpn", "r52", "ifma", or "unavailable" when the environment asks for an
  * engine the machine lacks. */
 const char *rlab_gmp_engine_name(void);

@@ -138,6 +138,13 @@ static void gmp_pub_limbs(const struct rlab_gmp_key *k, mp_limb_t *r, const mp_l
     gmp_redc(r, t, k->n, nn, k->ninv);
 }
 
+/* see gmp_internal.h */
+void rlab_gmp_pub_limbs(const struct rlab_gmp_key *k, mp_limb_t *r, const mp_limb_t *x,
+                        mp_limb_t *ws)
+{
+    gmp_pub_limbs(k, r, x, ws);
+}
+
 /* ---- blinding ---------------------------------------------------------- */
 
 /*
@@ -275,6 +282,8 @@ int rlab_gmp_rsa_private(const struct rlab_gmp_key *k, const uint8_t *in, uint8_
 {
     if (!k->base.has_private)
         return RLAB_ERR_KEY_NOT_PRIVATE;
+    if (k->n_other > 0) /* three or more primes: gmp_rsa_multi.c */
+        return rlab_gmp_rsa_private_multi(k, in, out);
     mp_size_t nn = k->nn, pn = k->pn, qn = k->qn;
     mp_limb_t *ws = rlab_gmp_limbs_alloc(k->priv_itch);
     if (ws == NULL)
@@ -409,6 +418,8 @@ int rlab_gmp_rsa_prepare(struct rlab_gmp_key *k)
     k->pub_itch = 3 * (size_t)nn + (size_t)GMP_MAX(mpn_sec_sqr_itch(nn), mpn_sec_mul_itch(nn, nn));
     if (!k->base.has_private)
         return RLAB_OK;
+    if (k->n_other > 0) /* three or more primes: gmp_rsa_multi.c */
+        return rlab_gmp_rsa_prepare_multi(k);
 
     /* x, blinding copies, sp, sq, s, chk, t (3 nn + 3 covers nn, 3 pn, 3 qn,
      * 2 mn + 1), then the mpn_sec_* scratch */
@@ -444,6 +455,7 @@ int rlab_gmp_rsa_prepare(struct rlab_gmp_key *k)
 /* see gmp_internal.h */
 void rlab_gmp_rsa_release(struct rlab_gmp_key *k)
 {
+    rlab_gmp_rsa_release_multi(k);
     rlab_gmp_r52_key_free(k->r52);
     k->r52 = NULL;
     struct rlab_gmp_blind *b = k->blind;

@@ -7,10 +7,11 @@
  *   lgc_util.c   library set-up (secure memory), errors, MPI <-> bytes,
  *                hash ids, draws from the caller's rng
  *   lgc_key.c    keygen, key validation and factor recovery, components
- *   lgc_der.c    strict DER for the four key formats (libgcrypt has none)
- *   lgc_pem.c    strict PEM armour with constant-time base64
+ *   (keys in DER and PEM: backends/keycodec.h, shared)
  *   lgc_io.c     import / export slots
  *   lgc_rsa.c    OAEP, PSS, PKCS#1 v1.5, raw operations (gcry_pk_*)
+ *   lgc_unpad.c  OAEP and v1.5 decryption: blinded raw private operation,
+ *                constant-time padding removal of our own
  *   lgc_sym.c    AES-GCM (gcry_cipher) and hashes (gcry_md)
  *   libgcrypt.c  version, limit() and the backend struct
  *
@@ -36,8 +37,9 @@ extern const struct rlab_backend rlab_backend_libgcrypt;
 /*
  * A key.  `pub` is (public-key (rsa (n)(e))); for a private key `priv` is
  * (private-key (rsa (n)(e)(d)(p)(q)(u))) in libgcrypt's convention, u =
- * p^-1 mod q, which is PKCS#1's with the primes swapped: libgcrypt's p is
- * PKCS#1's q and its u is qinv.  The MPIs keep the PKCS#1 values for
+ * p^-1 mod q with p < q (its CRT needs both; lgc_key.c puts the smaller
+ * prime first, so libgcrypt's p is PKCS#1's q and u is qinv when q < p).
+ * The MPIs keep the PKCS#1 values for
  * export; the private ones live in libgcrypt's secure memory (gcry_mpi_snew,
  * wiped on release), and so does `priv`, built from them.  Nothing changes
  * after creation, and gcry_pk_* take the S-expressions read-only, so a key
@@ -87,29 +89,6 @@ int rlab_lgc_from_components(const struct rlab_components *c, rlab_key **out);
 int rlab_lgc_to_components(const rlab_key *k, struct rlab_components *out);
 void rlab_lgc_key_free(rlab_key *k);
 
-/* ---- lgc_der.c / lgc_pem.c -------------------------------------------------- */
-
-/*
- * Strict DER / PEM of the four formats (see lgc_der.c for the schema):
- * minimal definite lengths, minimal non-negative INTEGERs, version 0,
- * rsaEncryption with NULL parameters, no PKCS#8 attributes, no trailing
- * bytes at any level, PEM with exactly the format's label.
- *
- * decode: *out gets n, e (and d, p, q, dp, dq, qinv for the private
- * formats), minimal big-endian; RLAB_OK, RLAB_ERR_KEY_FORMAT (detail set)
- * or RLAB_ERR_NOMEM; on error *out is cleared.
- * encode: a public format of private components writes the public half; a
- * private format needs all eight components (else RLAB_ERR_KEY_NOT_PRIVATE).
- * The caller clears *out (rlab_buf_clear wipes).
- */
-int rlab_lgc_der_decode(rlab_keyfmt fmt, rlab_encoding enc, const uint8_t *in, size_t len,
-                        struct rlab_components *out);
-int rlab_lgc_der_encode(const struct rlab_components *c, rlab_keyfmt fmt, rlab_encoding enc,
-                        struct rlab_buf *out);
-int rlab_lgc_pem_decode(const char *label, const uint8_t *in, size_t len, struct rlab_buf *der);
-int rlab_lgc_pem_encode(const char *label, const uint8_t *der, size_t der_len,
-                        struct rlab_buf *out);
-
 /* ---- lgc_io.c -------------------------------------------------------------- */
 
 int rlab_lgc_import(rlab_keyfmt fmt, rlab_encoding enc, const uint8_t *in, size_t len,
@@ -122,6 +101,7 @@ int rlab_lgc_export(const rlab_key *k, rlab_keyfmt fmt, rlab_encoding enc,
 int rlab_lgc_oaep_encrypt(const rlab_key *k, const struct rlab_oaep_params *p,
                           const struct rlab_rng *rng, const uint8_t *msg, size_t msg_len,
                           uint8_t *out, size_t *outlen);
+/* lgc_unpad.c */
 int rlab_lgc_oaep_decrypt(const rlab_key *k, const struct rlab_oaep_params *p,
                           const uint8_t *ct, size_t ct_len, uint8_t *out, size_t *outlen);
 int rlab_lgc_pss_sign(const rlab_key *k, const struct rlab_pss_params *p,

@@ -189,11 +189,29 @@ static int lgc_finish(struct lgc_key *lk, int priv, rlab_key **out)
     gcry_error_t e = 0;
     if (rc == RLAB_OK)
         e = gcry_sexp_build(&lk->pub, NULL, "(public-key (rsa (n %m)(e %m)))", lk->n, lk->e);
-    /* libgcrypt's p, q, u are PKCS#1's q, p, qinv (u = p^-1 mod q). */
-    if (rc == RLAB_OK && e == 0 && priv)
-        e = gcry_sexp_build(&lk->priv, NULL,
-                            "(private-key (rsa (n %m)(e %m)(d %m)(p %m)(q %m)(u %m)))", lk->n,
-                            lk->e, lk->d, lk->q, lk->p, lk->qinv);
+    /* libgcrypt's p, q, u have u = p^-1 mod q, and its CRT (secret_core_crt
+     * in 1.10) also needs its p below its q: it adds q once to make
+     * m2 - m1 non-negative, and with p > q the difference can stay
+     * negative, which gives a negative root that the public check accepts
+     * and the result conversion refuses (GPG_ERR_INV_ARG, now and then).
+     * So the smaller prime goes first: PKCS#1's q with qinv when q < p,
+     * else PKCS#1's p with p^-1 mod q. */
+    gcry_mpi_t u_own = NULL;
+    if (rc == RLAB_OK && e == 0 && priv) {
+        gcry_mpi_t lp = lk->q, lq = lk->p, u = lk->qinv;
+        if (gcry_mpi_cmp(lk->p, lk->q) < 0) {
+            lp = lk->p;
+            lq = lk->q;
+            u = u_own = gcry_mpi_snew(0);
+            if (u_own == NULL || !gcry_mpi_invm(u_own, lp, lq))
+                rc = lgc_invalid("p has no inverse mod q");
+        }
+        if (rc == RLAB_OK)
+            e = gcry_sexp_build(&lk->priv, NULL,
+                                "(private-key (rsa (n %m)(e %m)(d %m)(p %m)(q %m)(u %m)))",
+                                lk->n, lk->e, lk->d, lp, lq, u);
+    }
+    gcry_mpi_release(u_own);
     if (rc == RLAB_OK && e != 0)
         rc = rlab_lgc_fail(RLAB_ERR_NOMEM, "gcry_sexp_build", e);
     if (rc == RLAB_OK && priv && (e = gcry_pk_testkey(lk->priv)) != 0)

@@ -9,7 +9,8 @@
  * unless the caller asks for (flags no-blinding), which we never do, and
  * checks every signature with the public exponent before returning it
  * (rsa.c, rsa_sign); raw private therefore goes through gcry_pk_sign with
- * (flags raw), to get that check.  Decryption is not checked.
+ * (flags raw), to get that check.  Decryption (OAEP, v1.5) does not use
+ * libgcrypt's decoders at all: lgc_unpad.c says why.
  *
  * Caller randomness: libgcrypt has no generator hook, but its padding
  * encoders take a (random-override <bytes>) element, meant for tests, that
@@ -20,9 +21,9 @@
  *
  * Limits of 1.10: OAEP and PSS use one hash for the padding and MGF1; PSS
  * verification needs the salt length; the OAEP and v1.5 encoders refuse an
- * empty message (GPG_ERR_INV_OBJ), reported as RLAB_ERR_UNSUPPORTED.
- * gcry_pk_decrypt reduces a ciphertext modulo n and gcry_pk_verify does not
- * check s < n, so both ranges are checked here.
+ * empty message (GPG_ERR_INV_OBJ): limit() says so for queries with
+ * empty_msg, and the slots answer RLAB_ERR_UNSUPPORTED should one come.
+ * gcry_pk_verify does not check s < n, so that range is checked here.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -55,24 +56,6 @@ static int lgc_result_mpi(const struct lgc_key *lk, gcry_sexp_t res, const char 
     gcry_sexp_release(l);
     if (rc == RLAB_OK)
         *outlen = k;
-    return rc;
-}
-
-/* (value ...) of a decryption result into out[0..cap); RLAB_ERR_DECRYPT
- * when absent or too long. */
-static int lgc_result_value(gcry_sexp_t res, uint8_t *out, size_t cap, size_t *outlen)
-{
-    gcry_sexp_t l = gcry_sexp_find_token(res, "value", 0);
-    size_t len = 0;
-    const char *v = l != NULL ? gcry_sexp_nth_data(l, 1, &len) : NULL;
-    int rc = RLAB_ERR_DECRYPT;
-    if (v != NULL && len <= cap) {
-        if (len > 0)
-            memcpy(out, v, len);
-        *outlen = len;
-        rc = RLAB_OK;
-    }
-    gcry_sexp_release(l);
     return rc;
 }
 
@@ -124,25 +107,6 @@ static int lgc_verify(const struct lgc_key *lk, gcry_sexp_t data, const uint8_t 
     return ok ? RLAB_OK : RLAB_ERR_VERIFY;
 }
 
-/* Decrypt enc (NULL: the ciphertext was refused already) into out; a
- * plaintext longer than max is refused too.  Every failure is
- * RLAB_ERR_DECRYPT with out wiped. */
-static int lgc_decrypt(const struct lgc_key *lk, gcry_sexp_t enc, size_t max, uint8_t *out,
-                       size_t *outlen)
-{
-    size_t cap = *outlen;
-    gcry_sexp_t res = NULL;
-    int rc = RLAB_ERR_DECRYPT;
-    if (enc != NULL && gcry_pk_decrypt(&res, enc, lk->priv) == 0)
-        rc = lgc_result_value(res, out, cap < max ? cap : max, outlen);
-    gcry_sexp_release(res);
-    if (rc != RLAB_OK) {
-        *outlen = 0;
-        rlab_wipe(out, cap);
-    }
-    return rc;
-}
-
 /* ---- OAEP ------------------------------------------------------------------------ */
 
 /* see backend.h */
@@ -174,25 +138,6 @@ int rlab_lgc_oaep_encrypt(const rlab_key *k, const struct rlab_oaep_params *p,
                     : rlab_lgc_fail(RLAB_ERR_BACKEND, "gcry_sexp_build", e);
     gcry_sexp_release(data);
     rlab_wipe(seed, sizeof seed);
-    return rc;
-}
-
-/* see backend.h; 1.10.1's OAEP decoding (_gcry_rsa_oaep_decode) is not
- * written to be constant-time, see docs/backends/libgcrypt.md */
-int rlab_lgc_oaep_decrypt(const rlab_key *k, const struct rlab_oaep_params *p,
-                          const uint8_t *ct, size_t ct_len, uint8_t *out, size_t *outlen)
-{
-    const struct lgc_key *lk = rlab_lgc_key(k);
-    const char *label = p->label_len > 0 ? (const char *)p->label : "";
-    gcry_mpi_t c = NULL;
-    gcry_sexp_t enc = NULL;
-    if (lgc_below_n(lk, ct, ct_len, &c))
-        gcry_sexp_build(&enc, NULL, "(enc-val (flags oaep)(hash-algo %s)(label %b)(rsa (a %m)))",
-                        lgc_hash_name(p->hash), (int)p->label_len, label, c);
-    size_t kb = rlab_key_size(k), hl = rlab_hash_len(p->hash);
-    int rc = lgc_decrypt(lk, enc, kb - 2 * hl - 2, out, outlen);
-    gcry_sexp_release(enc);
-    gcry_mpi_release(c);
     return rc;
 }
 
@@ -310,31 +255,6 @@ int rlab_lgc_pkcs1_encrypt(const rlab_key *k, const struct rlab_rng *rng, const 
         rc = e == 0 ? lgc_encrypt(lk, data, out, outlen)
                     : rlab_lgc_fail(RLAB_ERR_BACKEND, "gcry_sexp_build", e);
     gcry_sexp_release(data);
-    return rc;
-}
-
-/*
- * see backend.h
- *
- * 1.10.1's _gcry_rsa_pkcs1_decode_for_enc finds the first zero byte after
- * 0x02 with an early-exit loop and checks nothing else: a padding string
- * shorter than the 8 bytes RFC 8017 7.2.2 requires (even an empty one) is
- * accepted.  That bound is kept here, from the plaintext length, which is
- * returned anyway: a plaintext over k - 11 bytes is RLAB_ERR_DECRYPT like
- * every other failure.  What the block looked like otherwise cannot be seen
- * from outside the library (see docs/backends/libgcrypt.md).
- */
-int rlab_lgc_pkcs1_decrypt(const rlab_key *k, const uint8_t *ct, size_t ct_len, uint8_t *out,
-                           size_t *outlen)
-{
-    const struct lgc_key *lk = rlab_lgc_key(k);
-    gcry_mpi_t c = NULL;
-    gcry_sexp_t enc = NULL;
-    if (lgc_below_n(lk, ct, ct_len, &c))
-        gcry_sexp_build(&enc, NULL, "(enc-val (flags pkcs1)(rsa (a %m)))", c);
-    int rc = lgc_decrypt(lk, enc, rlab_key_size(k) - 11, out, outlen);
-    gcry_sexp_release(enc);
-    gcry_mpi_release(c);
     return rc;
 }
 

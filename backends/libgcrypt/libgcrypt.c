@@ -4,14 +4,16 @@
  * live in the lgc_*.c files of this folder; lgc_internal.h lists them.
  *
  * What libgcrypt 1.10 cannot do, and how it is reported:
- *   - OAEP and PSS with an MGF1 hash other than the hash: one (hash-algo)
- *     for both; RLAB_CAP_OAEP_MGF1 and RLAB_CAP_PSS_MGF1 unset.
+ *   - OAEP encryption and PSS with an MGF1 hash other than the hash: one
+ *     (hash-algo) for both; limit() for OAEP encryption (decryption is
+ *     ours, lgc_unpad.c, and takes any pair), RLAB_CAP_PSS_MGF1 unset.
  *   - PSS verification with an unknown salt length: (salt-length) is
  *     required and must match; RLAB_CAP_PSS_AUTO unset.
  *   - keygen from a caller's generator, odd sizes: limit().
  *   - GCM tags other than 4, 8 and 12..16 bytes: limit().
- *   - OAEP or v1.5 encryption of an empty message: the slot answers
- *     RLAB_ERR_UNSUPPORTED with the reason (a query cannot say the length).
+ *   - OAEP or v1.5 encryption of an empty message: the encoders refuse a
+ *     zero-length value; limit() for queries with empty_msg.  Decryption
+ *     of an empty message works (the padding is removed by lgc_unpad.c).
  */
 #include <pthread.h>
 #include <stdio.h>
@@ -43,6 +45,14 @@ static const char *lgc_limit(const struct rlab_op_query *q)
             (q->bits % 2 != 0 || q->bits < RLAB_LGC_MIN_BITS || q->bits > RLAB_LGC_MAX_BITS))
             return "gcry_pk_genkey makes even sizes only (this backend: 512 to 16384 bits)";
         return NULL;
+    case RLAB_OP_OAEP_ENCRYPT:
+        if (q->mgf1_hash != q->hash)
+            return "libgcrypt's OAEP encoder takes one (hash-algo) for the label and MGF1";
+        /* fall through */
+    case RLAB_OP_PKCS1_ENCRYPT:
+        if (q->empty_msg)
+            return "libgcrypt 1.10 refuses to pad an empty message (GPG_ERR_INV_OBJ)";
+        return NULL;
     case RLAB_OP_AEAD:
         if (q->aead_tag_len != 0 && q->aead_tag_len != 4 && q->aead_tag_len != 8 &&
             (q->aead_tag_len < 12 || q->aead_tag_len > 16))
@@ -55,12 +65,13 @@ static const char *lgc_limit(const struct rlab_op_query *q)
 
 const struct rlab_backend rlab_backend_libgcrypt = {
     .name = "libgcrypt",
-    .description = "libgcrypt 1.10 (gcry_pk_* S-expressions, blinding on, secure memory)",
+    .description = "libgcrypt 1.10 (gcry_pk_* S-expressions, blinding on, secure memory, "
+                   "constant-time unpadding of our own)",
     .version = lgc_version,
     .caps = RLAB_CAP_KEYGEN | RLAB_CAP_COMPONENTS | RLAB_CAP_IMPORT | RLAB_CAP_EXPORT |
-            RLAB_CAP_OAEP | RLAB_CAP_OAEP_LABEL | RLAB_CAP_PSS | RLAB_CAP_PKCS1_SIGN |
-            RLAB_CAP_PKCS1_CRYPT | RLAB_CAP_RAW | RLAB_CAP_RNG_REPLAY | RLAB_CAP_AEAD |
-            RLAB_CAP_AEAD_ANY_IV | RLAB_CAP_HASH,
+            RLAB_CAP_OAEP | RLAB_CAP_OAEP_LABEL | RLAB_CAP_OAEP_MGF1 | RLAB_CAP_PSS |
+            RLAB_CAP_PKCS1_SIGN | RLAB_CAP_PKCS1_CRYPT | RLAB_CAP_RAW | RLAB_CAP_RNG_REPLAY |
+            RLAB_CAP_AEAD | RLAB_CAP_AEAD_ANY_IV | RLAB_CAP_HASH,
     .hashes = RLAB_HASH_ALL,
     .limit = lgc_limit,
     .init = rlab_lgc_init,

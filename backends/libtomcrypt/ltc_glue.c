@@ -123,6 +123,10 @@ int rlab_ltc_init(void)
     /* The math provider: every rsa_* call goes through ltc_mp. */
     ltc_mp = ltm_desc;
     for (rlab_hash h = RLAB_HASH_SHA1; h < RLAB_HASH_COUNT; h++) {
+        if (ltc_hash_desc(h) == NULL) { /* SHA-3 and SHAKE: not wired here */
+            ltc_hash_index[h] = -1;
+            continue;
+        }
         int idx = register_hash(ltc_hash_desc(h));
         if (idx < 0)
             return rlab_error_set(RLAB_ERR_BACKEND, "register_hash(%s) failed",

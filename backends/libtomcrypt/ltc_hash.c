@@ -6,7 +6,7 @@
  * No AEAD slots: libtomcrypt 1.18's AES is the table-driven reference code
  * and its GHASH uses 8-bit tables (LTC_GCM_TABLES), neither constant time,
  * while backends/ops.h asks AES-GCM slots to be.  The protocol takes the
- * default provider's AES-GCM instead (docs/backends/libtomcrypt.md).
+ * default provider's AES-GCM instead (docs/BACKENDS.md, libtomcrypt).
  */
 #include <stdlib.h>
 

@@ -12,7 +12,7 @@
  * libtommath's, which is not constant time; blinding is what stands between
  * the exponent and the timing of mp_exptmod.
  *
- * Known weakness kept, reported in docs/backends/libtomcrypt.md: 1.18's OAEP
+ * Known weakness kept, reported in docs/BACKENDS.md (libtomcrypt): 1.18's OAEP
  * decoder leaves early and scans for the separator with a data-dependent
  * loop, so its timing depends on the padding.  Our error codes reveal
  * nothing: every failure is RLAB_ERR_DECRYPT with the output wiped.  v1.5

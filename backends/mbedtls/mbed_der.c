@@ -93,8 +93,9 @@ static int mbed_check_rsa_priv(unsigned char *p, const unsigned char *end)
     unsigned char *ver = p;
     if (mbed_int_zero(&p, end) != 0) {
         if (mbed_int(&ver, end, &v, &vlen) == 0 && vlen == 1 && v[0] == 1)
-            return mbed_bad("RSAPrivateKey: version 1: multi-prime RSA keys are not "
-                            "supported");
+            return rlab_error_set(RLAB_ERR_UNSUPPORTED,
+                                  "mbedtls: RSAPrivateKey version 1: mbedTLS 2.28 has no "
+                                  "multi-prime RSA keys (RFC 8017 3.2)");
         return mbed_bad("RSAPrivateKey: version is not 0 (two-prime)");
     }
     for (int i = 0; i < 8; i++)

@@ -5,6 +5,8 @@
  *
  * What 2.28 cannot do, and how it is reported:
  *   - SHA-512/224 and SHA-512/256 do not exist in 2.28: not in `hashes`.
+ *   - SHA-3 and SHAKE neither (mbedTLS has SHA-3 from 3.6 on): not in
+ *     `hashes`, and hash_absent() says so.
  *   - OAEP and PSS with an MGF1 hash other than the hash: the library takes
  *     one hash for both, in PSS verification too (see mbed_rsa.c), so
  *     RLAB_CAP_OAEP_MGF1 and RLAB_CAP_PSS_MGF1 are unset.
@@ -34,6 +36,9 @@ static const char *mbed_version(void)
 
 static const char *mbed_limit(const struct rlab_op_query *q)
 {
+    if (q->primes > 2)
+        return "mbedTLS 2.28 has no multi-prime RSA keys (its RSA context holds two "
+               "primes)";
     switch (q->op) {
     case RLAB_OP_KEYGEN:
         if (q->bits != 0 && (q->bits % 2 != 0 || q->bits < 128 ||
@@ -56,6 +61,11 @@ static const char *mbed_limit(const struct rlab_op_query *q)
     }
 }
 
+static const char *mbed_hash_absent(rlab_hash h)
+{
+    return rlab_hash_is_sha3(h) ? "mbedTLS 2.28 has no SHA-3 or SHAKE" : NULL;
+}
+
 const struct rlab_backend rlab_backend_mbedtls = {
     .name = "mbedtls",
     .description = "mbedTLS 2.28 (rsa.h, pk, ctr_drbg; blinding always on)",
@@ -68,6 +78,7 @@ const struct rlab_backend rlab_backend_mbedtls = {
     .hashes = RLAB_HASH_BIT(RLAB_HASH_SHA1) | RLAB_HASH_BIT(RLAB_HASH_SHA224) |
               RLAB_HASH_BIT(RLAB_HASH_SHA256) | RLAB_HASH_BIT(RLAB_HASH_SHA384) |
               RLAB_HASH_BIT(RLAB_HASH_SHA512),
+    .hash_absent = mbed_hash_absent,
     .limit = mbed_limit,
     .init = rlab_mbed_init,
     .cleanup = rlab_mbed_cleanup,

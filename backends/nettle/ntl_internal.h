@@ -7,8 +7,7 @@
  *   ntl_rand.c   randomness (getrandom(2), the caller's rng as a
  *                nettle_random_func), the wiping GMP allocator, hash table
  *   ntl_key.c    keygen, key validation and factor recovery, components
- *   ntl_der.c    strict DER for the four key formats (nettle writes none)
- *   ntl_pem.c    strict PEM armour with constant-time base64
+ *   (keys in DER and PEM: backends/keycodec.h, shared)
  *   ntl_io.c     import / export slots
  *   ntl_rsa.c    PSS, PKCS#1 v1.5, raw operations
  *   ntl_sym.c    AES-GCM (gcm_aes128 / gcm_aes256) and hashes
@@ -86,29 +85,6 @@ int rlab_ntl_keygen(unsigned bits, unsigned long e, const struct rlab_rng *rng,
 int rlab_ntl_from_components(const struct rlab_components *c, rlab_key **out);
 int rlab_ntl_to_components(const rlab_key *k, struct rlab_components *out);
 void rlab_ntl_key_free(rlab_key *k);
-
-/* ---- ntl_der.c / ntl_pem.c -------------------------------------------------- */
-
-/*
- * Strict DER / PEM of the four formats (see ntl_der.c for the schema):
- * minimal definite lengths, minimal non-negative INTEGERs, version 0,
- * rsaEncryption with NULL parameters, no PKCS#8 attributes, no trailing
- * bytes at any level, PEM with exactly the format's label.
- *
- * decode: *out gets n, e (and d, p, q, dp, dq, qinv for the private
- * formats), minimal big-endian; RLAB_OK, RLAB_ERR_KEY_FORMAT (detail set)
- * or RLAB_ERR_NOMEM; on error *out is cleared.
- * encode: a public format of private components writes the public half; a
- * private format needs all eight components (else RLAB_ERR_KEY_NOT_PRIVATE).
- * The caller clears *out (rlab_buf_clear wipes).
- */
-int rlab_ntl_der_decode(rlab_keyfmt fmt, rlab_encoding enc, const uint8_t *in, size_t len,
-                        struct rlab_components *out);
-int rlab_ntl_der_encode(const struct rlab_components *c, rlab_keyfmt fmt, rlab_encoding enc,
-                        struct rlab_buf *out);
-int rlab_ntl_pem_decode(const char *label, const uint8_t *in, size_t len, struct rlab_buf *der);
-int rlab_ntl_pem_encode(const char *label, const uint8_t *der, size_t der_len,
-                        struct rlab_buf *out);
 
 /* ---- ntl_io.c -------------------------------------------------------------- */
 

@@ -9,7 +9,8 @@
  * from a caller's generator (no RLAB_CAP_RNG_REPLAY: its OAEP and PSS
  * encryption/signing KATs are skips, checked by decrypt/verify instead), GCM
  * IVs longer than 128 bytes, and, in 3.0, implicit rejection for v1.5
- * decryption.
+ * decryption and RSASSA-PSS with SHAKE (RFC 8702; its signature provider
+ * masks with MGF1 only).  SHA-3 and SHAKE hashes come from EVP_MD.
  */
 #include <openssl/crypto.h>
 #include <openssl/err.h>
@@ -27,6 +28,12 @@ static const char *ossl_limit(const struct rlab_op_query *q)
         return "OpenSSL 3's EVP API cannot take a caller's random generator "
                "for OAEP seeds, PSS salts or key generation";
     switch (q->op) {
+    case RLAB_OP_PSS_SIGN:
+    case RLAB_OP_PSS_VERIFY:
+        if (rlab_hash_is_xof(q->hash))
+            return "OpenSSL 3.0 has no RSASSA-PSS with SHAKE as hash and mask "
+                   "function (RFC 8702)";
+        break;
     case RLAB_OP_KEYGEN:
         if (q->bits < 512 || q->bits > 16384)
             return "OpenSSL 3 generates RSA keys of 512 to 16384 bits only";
@@ -75,13 +82,15 @@ const struct rlab_backend rlab_backend_openssl = {
             RLAB_CAP_EXPORT | RLAB_CAP_OAEP | RLAB_CAP_OAEP_LABEL |
             RLAB_CAP_OAEP_MGF1 | RLAB_CAP_PSS | RLAB_CAP_PSS_MGF1 |
             RLAB_CAP_PSS_AUTO | RLAB_CAP_PKCS1_SIGN | RLAB_CAP_PKCS1_CRYPT |
-            RLAB_CAP_RAW | RLAB_CAP_AEAD | RLAB_CAP_AEAD_ANY_IV | RLAB_CAP_HASH,
-    .hashes = RLAB_HASH_ALL,
+            RLAB_CAP_RAW | RLAB_CAP_AEAD | RLAB_CAP_AEAD_ANY_IV | RLAB_CAP_HASH |
+            RLAB_CAP_MULTI_PRIME,
+    .hashes = RLAB_HASH_ALL | RLAB_HASH_SHA3_ALL,
     .limit = ossl_limit,
     .init = ossl_init,
     .cleanup = NULL,
 
     .keygen = rlab_ossl_keygen,
+    .keygen_multi = rlab_ossl_keygen_multi,
     .from_components = rlab_ossl_from_components,
     .to_components = rlab_ossl_to_components,
     .import = rlab_ossl_import,
@@ -107,5 +116,6 @@ const struct rlab_backend rlab_backend_openssl = {
     .hash_new = rlab_ossl_hash_new,
     .hash_update = rlab_ossl_hash_update,
     .hash_final = rlab_ossl_hash_final,
+    .hash_final_xof = rlab_ossl_hash_final_xof,
     .hash_free = rlab_ossl_hash_free,
 };

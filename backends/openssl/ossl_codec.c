@@ -106,10 +106,11 @@ static const char *ossl_rsa_seq(const uint8_t *p, size_t avail, int is_private)
         return "the RSA key is not one DER SEQUENCE";
     const uint8_t *q = p + h, *end = p + h + b;
     if (is_private) {
-        if (ossl_uint(q, (size_t)(end - q), &adv) && adv == 3 && q[2] == 1)
-            return "multi-prime RSA keys (RSAPrivateKey version 1) are not supported";
-        if (!ossl_version_zero(q, (size_t)(end - q)))
-            return "RSAPrivateKey version is not 0";
+        /* version 1: a multi-prime key (RFC 8017 3.2), whose
+         * otherPrimeInfos OpenSSL reads itself */
+        if (!ossl_version_zero(q, (size_t)(end - q)) &&
+            !(ossl_uint(q, (size_t)(end - q), &adv) && adv == 3 && q[2] == 1))
+            return "RSAPrivateKey version is neither 0 nor 1";
         q += 3;
     }
     for (int i = 0; i < 2; i++) {
@@ -312,18 +313,13 @@ static int ossl_import_der(const struct ossl_fmt *f, const uint8_t *der, size_t 
     if (pk == NULL)
         return ossl_not_rsa(f, der, len);
     int rc = RLAB_OK;
-    BIGNUM *r3 = NULL;
     if (!EVP_PKEY_is_a(pk, "RSA")) {
         rc = rlab_error_set(RLAB_ERR_KEY_FORMAT, "openssl: not an rsaEncryption key");
     } else if (rlab_ossl_has_private(pk) != f->is_private) {
         /* RSAPrivateKey asked, the type-specific decoder fell back to
          * RSAPublicKey */
         rc = rlab_error_set(RLAB_ERR_KEY_FORMAT, "openssl: not a valid %s", f->asn1);
-    } else if (EVP_PKEY_get_bn_param(pk, OSSL_PKEY_PARAM_RSA_FACTOR3, &r3) == 1) {
-        rc = rlab_error_set(RLAB_ERR_KEY_FORMAT,
-                            "openssl: multi-prime RSA keys are not supported");
     }
-    BN_clear_free(r3);
     ERR_clear_error();
     if (rc == RLAB_OK)
         rc = rlab_ossl_validate(pk, f->is_private);

@@ -109,6 +109,8 @@ int rlab_ossl_validate(EVP_PKEY *pk, int is_private);
 /* ossl_key.c */
 int rlab_ossl_keygen(unsigned bits, unsigned long e, const struct rlab_rng *rng,
                      rlab_key **out);
+int rlab_ossl_keygen_multi(unsigned bits, unsigned primes, unsigned long e,
+                           const struct rlab_rng *rng, rlab_key **out);
 int rlab_ossl_from_components(const struct rlab_components *c, rlab_key **out);
 int rlab_ossl_to_components(const rlab_key *k, struct rlab_components *out);
 void rlab_ossl_key_free(rlab_key *k);
@@ -163,6 +165,7 @@ void rlab_ossl_aead_free(rlab_aead_ctx *c);
 int rlab_ossl_hash_new(rlab_hash h, rlab_hash_ctx **out);
 int rlab_ossl_hash_update(rlab_hash_ctx *c, const uint8_t *p, size_t len);
 int rlab_ossl_hash_final(rlab_hash_ctx *c, uint8_t *out);
+int rlab_ossl_hash_final_xof(rlab_hash_ctx *c, uint8_t *out, size_t out_len);
 void rlab_ossl_hash_free(rlab_hash_ctx *c);
 
 /* Largest GCM IV the 3.0 default provider accepts, in bytes. */

@@ -35,6 +35,12 @@ const char *rlab_ossl_md_name(rlab_hash h)
     case RLAB_HASH_SHA512: return "SHA2-512";
     case RLAB_HASH_SHA512_224: return "SHA2-512/224";
     case RLAB_HASH_SHA512_256: return "SHA2-512/256";
+    case RLAB_HASH_SHA3_224: return "SHA3-224";
+    case RLAB_HASH_SHA3_256: return "SHA3-256";
+    case RLAB_HASH_SHA3_384: return "SHA3-384";
+    case RLAB_HASH_SHA3_512: return "SHA3-512";
+    case RLAB_HASH_SHAKE128: return "SHAKE-128";
+    case RLAB_HASH_SHAKE256: return "SHAKE-256";
     default: return NULL;
     }
 }
@@ -203,9 +209,26 @@ int rlab_ossl_validate(EVP_PKEY *pk, int is_private)
 
 /* ---- keygen ------------------------------------------------------------ */
 
+static int ossl_keygen_primes(unsigned bits, size_t primes, unsigned long e,
+                              const struct rlab_rng *rng, rlab_key **out);
+
 /* see backend.h */
 int rlab_ossl_keygen(unsigned bits, unsigned long e, const struct rlab_rng *rng,
                      rlab_key **out)
+{
+    return ossl_keygen_primes(bits, 2, e, rng, out);
+}
+
+/* see backend.h: OSSL_PKEY_PARAM_RSA_PRIMES, which OpenSSL caps by size
+ * itself (ossl_rsa_multip_cap, the rule of rlab_max_primes) */
+int rlab_ossl_keygen_multi(unsigned bits, unsigned primes, unsigned long e,
+                           const struct rlab_rng *rng, rlab_key **out)
+{
+    return ossl_keygen_primes(bits, primes, e, rng, out);
+}
+
+static int ossl_keygen_primes(unsigned bits, size_t primes, unsigned long e,
+                              const struct rlab_rng *rng, rlab_key **out)
 {
     if (out == NULL)
         return RLAB_ERR_INVALID_ARG;
@@ -231,6 +254,7 @@ int rlab_ossl_keygen(unsigned bits, unsigned long e, const struct rlab_rng *rng,
     if (bn_e == NULL || bld == NULL || ctx == NULL || !BN_set_word(bn_e, e) ||
         !OSSL_PARAM_BLD_push_size_t(bld, OSSL_PKEY_PARAM_RSA_BITS, nbits) ||
         !OSSL_PARAM_BLD_push_BN(bld, OSSL_PKEY_PARAM_RSA_E, bn_e) ||
+        !OSSL_PARAM_BLD_push_size_t(bld, OSSL_PKEY_PARAM_RSA_PRIMES, primes) ||
         (params = OSSL_PARAM_BLD_to_param(bld)) == NULL) {
         rc = rlab_ossl_fail(RLAB_ERR_NOMEM, "keygen parameters");
         goto done;
@@ -283,6 +307,19 @@ static const char *const comp_names[8] = {
     OSSL_PKEY_PARAM_RSA_EXPONENT2, OSSL_PKEY_PARAM_RSA_COEFFICIENT1,
 };
 
+/* The primes after p and q (RFC 8017 3.2): OpenSSL names r_i FACTORi,
+ * d_i EXPONENTi and t_i COEFFICIENT(i-1), for i = 3 .. 5. */
+static const char *const comp_other[RLAB_MAX_PRIMES - 2][3] = {
+    {OSSL_PKEY_PARAM_RSA_FACTOR3, OSSL_PKEY_PARAM_RSA_EXPONENT3,
+     OSSL_PKEY_PARAM_RSA_COEFFICIENT2},
+    {OSSL_PKEY_PARAM_RSA_FACTOR4, OSSL_PKEY_PARAM_RSA_EXPONENT4,
+     OSSL_PKEY_PARAM_RSA_COEFFICIENT3},
+    {OSSL_PKEY_PARAM_RSA_FACTOR5, OSSL_PKEY_PARAM_RSA_EXPONENT5,
+     OSSL_PKEY_PARAM_RSA_COEFFICIENT4},
+};
+
+#define OSSL_COMP_MAX (8 + 3 * (RLAB_MAX_PRIMES - 2))
+
 /* see backend.h */
 int rlab_ossl_from_components(const struct rlab_components *c, rlab_key **out)
 {
@@ -291,8 +328,25 @@ int rlab_ossl_from_components(const struct rlab_components *c, rlab_key **out)
     *out = NULL;
     if (c == NULL)
         return RLAB_ERR_INVALID_ARG;
-    const struct rlab_buf *in[8] = {&c->n, &c->e, &c->d, &c->p,
-                                    &c->q, &c->dp, &c->dq, &c->qinv};
+    const struct rlab_buf *in[OSSL_COMP_MAX] = {&c->n, &c->e, &c->d, &c->p,
+                                                &c->q, &c->dp, &c->dq, &c->qinv};
+    const char *names[OSSL_COMP_MAX];
+    for (size_t i = 0; i < 8; i++)
+        names[i] = comp_names[i];
+    if (c->n_other > RLAB_MAX_PRIMES - 2)
+        return rlab_error_set(RLAB_ERR_INVALID_ARG, "openssl: at most %u primes",
+                              RLAB_MAX_PRIMES);
+    for (size_t i = 0; i < c->n_other; i++) {
+        const struct rlab_buf *o[3] = {&c->other[i].r, &c->other[i].d, &c->other[i].t};
+        for (size_t j = 0; j < 3; j++) {
+            if (o[j]->len == 0)
+                return rlab_error_set(RLAB_ERR_INVALID_ARG,
+                                      "openssl: prime r_%zu needs its exponent and "
+                                      "coefficient", i + 3);
+            in[8 + 3 * i + j] = o[j];
+            names[8 + 3 * i + j] = comp_other[i][j];
+        }
+    }
     if (c->n.len == 0 || c->e.len == 0)
         return rlab_error_set(RLAB_ERR_INVALID_ARG, "openssl: n and e are required");
     size_t crt = 0;
@@ -301,16 +355,19 @@ int rlab_ossl_from_components(const struct rlab_components *c, rlab_key **out)
     if (crt != 0 && (crt != 5 || c->d.len == 0))
         return rlab_error_set(RLAB_ERR_INVALID_ARG,
                               "openssl: give d with all of p, q, dp, dq, qinv or none");
+    if (c->n_other > 0 && crt != 5)
+        return rlab_error_set(RLAB_ERR_INVALID_ARG,
+                              "openssl: other primes need d, p, q, dp, dq and qinv");
     int is_private = c->d.len > 0;
-    size_t count = !is_private ? 2 : crt ? 8 : 3;
+    size_t count = !is_private ? 2 : crt ? 8 + 3 * c->n_other : 3;
 
-    struct ossl_native nat[8] = {{NULL, 0}};
-    OSSL_PARAM params[9];
+    struct ossl_native nat[OSSL_COMP_MAX] = {{NULL, 0}};
+    OSSL_PARAM params[OSSL_COMP_MAX + 1];
     int rc = RLAB_OK;
     for (size_t i = 0; i < count && rc == RLAB_OK; i++) {
         rc = ossl_to_native(in[i], &nat[i]);
         if (rc == RLAB_OK)
-            params[i] = OSSL_PARAM_construct_BN(comp_names[i], nat[i].p, nat[i].len);
+            params[i] = OSSL_PARAM_construct_BN(names[i], nat[i].p, nat[i].len);
     }
     params[count] = OSSL_PARAM_construct_end();
 
@@ -325,7 +382,7 @@ int rlab_ossl_from_components(const struct rlab_components *c, rlab_key **out)
             rc = rlab_ossl_fail(RLAB_ERR_KEY_INVALID, "EVP_PKEY_fromdata");
     }
     EVP_PKEY_CTX_free(ctx);
-    for (size_t i = 0; i < 8; i++)
+    for (size_t i = 0; i < OSSL_COMP_MAX; i++)
         rlab_free_secret(nat[i].p, nat[i].len);
     if (rc == RLAB_OK)
         rc = rlab_ossl_validate(pk, is_private);
@@ -376,6 +433,22 @@ int rlab_ossl_to_components(const rlab_key *k, struct rlab_components *out)
             rc = RLAB_OK;
             break;
         }
+    }
+    /* the primes after p and q, while OpenSSL has them */
+    for (size_t i = 0; rc == RLAB_OK && k->has_private && out->qinv.len > 0 &&
+                       i < RLAB_MAX_PRIMES - 2;
+         i++) {
+        struct rlab_prime_info *o = &out->other[i];
+        rc = ossl_get_comp(pk, comp_other[i][0], &o->r);
+        if (rc == RLAB_ERR_NOT_FOUND) {
+            rc = RLAB_OK;
+            break;
+        }
+        out->n_other = i + 1;
+        if (rc == RLAB_OK)
+            rc = ossl_get_comp(pk, comp_other[i][1], &o->d);
+        if (rc == RLAB_OK)
+            rc = ossl_get_comp(pk, comp_other[i][2], &o->t);
     }
     if (rc != RLAB_OK) {
         rlab_components_clear(out);

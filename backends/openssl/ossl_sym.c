@@ -129,6 +129,7 @@ int rlab_ossl_aead_open(rlab_aead_ctx *c, const uint8_t *iv, size_t iv_len,
 struct rlab_hash_ctx {
     EVP_MD *md;
     EVP_MD_CTX *ctx;
+    rlab_hash h;
 };
 
 /* see backend.h */
@@ -153,6 +154,7 @@ int rlab_ossl_hash_new(rlab_hash h, rlab_hash_ctx **out)
     struct rlab_hash_ctx *c = calloc(1, sizeof *c);
     if (c == NULL)
         return RLAB_ERR_NOMEM;
+    c->h = h;
     c->md = EVP_MD_fetch(NULL, name, NULL);
     c->ctx = EVP_MD_CTX_new();
     if (c->md == NULL || c->ctx == NULL || EVP_DigestInit_ex2(c->ctx, c->md, NULL) != 1) {
@@ -181,8 +183,27 @@ int rlab_ossl_hash_final(rlab_hash_ctx *c, uint8_t *out)
     int rc = RLAB_OK;
     if (out == NULL)
         rc = RLAB_ERR_INVALID_ARG;
-    else if (EVP_DigestFinal_ex(c->ctx, out, NULL) != 1)
+    else if (rlab_hash_is_xof(c->h)) {
+        /* EVP_DigestFinal_ex would give OpenSSL's default SHAKE length (16
+         * or 32 bytes); the interface's is RFC 8702's (32 or 64). */
+        if (EVP_DigestFinalXOF(c->ctx, out, rlab_hash_len(c->h)) != 1)
+            rc = rlab_ossl_fail(RLAB_ERR_BACKEND, "EVP_DigestFinalXOF");
+    } else if (EVP_DigestFinal_ex(c->ctx, out, NULL) != 1)
         rc = rlab_ossl_fail(RLAB_ERR_BACKEND, "EVP_DigestFinal_ex");
+    rlab_ossl_hash_free(c);
+    return rc;
+}
+
+/* see backend.h */
+int rlab_ossl_hash_final_xof(rlab_hash_ctx *c, uint8_t *out, size_t out_len)
+{
+    if (c == NULL)
+        return RLAB_ERR_INVALID_ARG;
+    int rc = RLAB_OK;
+    if ((out == NULL && out_len > 0) || !rlab_hash_is_xof(c->h))
+        rc = RLAB_ERR_INVALID_ARG;
+    else if (out_len > 0 && EVP_DigestFinalXOF(c->ctx, out, out_len) != 1)
+        rc = rlab_ossl_fail(RLAB_ERR_BACKEND, "EVP_DigestFinalXOF");
     rlab_ossl_hash_free(c);
     return rc;
 }

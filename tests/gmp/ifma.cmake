@@ -12,3 +12,13 @@ endif()
 rsalab_warnings(test_gmp_ifma)
 add_test(NAME gmp.ifma COMMAND test_gmp_ifma)
 set_tests_properties(gmp.ifma PROPERTIES TIMEOUT 1800 SKIP_RETURN_CODE 77)
+
+# time_gmp_engine: a measuring tool, not a test (timing never decides
+# pass/fail): the raw private operation of gmp against OpenSSL's on one key,
+# medians of per-thread CPU time.  Built when the openssl backend is.
+if("openssl" IN_LIST RSALAB_BACKENDS)
+  add_executable(time_gmp_engine ${CMAKE_CURRENT_LIST_DIR}/time_gmp_engine.c)
+  target_include_directories(time_gmp_engine PRIVATE ${PROJECT_SOURCE_DIR})
+  target_link_libraries(time_gmp_engine PRIVATE rlab_backends rlab_base)
+  rsalab_warnings(time_gmp_engine)
+endif()

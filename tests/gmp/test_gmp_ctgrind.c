@@ -30,6 +30,10 @@
  * The engine's per-key constants (the primes in radix 2^52, R^2 mod p and
  * mod q, -p^-1 and -q^-1 mod 2^52) are marked undefined too.
  *
+ * Multi-prime keys (1536 and 3072 bits, three primes of whole limbs) run
+ * the private operation of gmp_rsa_multi.c with their further primes,
+ * exponents and coefficients marked undefined as well.
+ *
  * Outside valgrind the test cannot see anything and exits 77 (skipped).
  * A positive control checks that the private operation's output is indeed
  * undefined before it is released, i.e. that the marking reaches it.
@@ -88,6 +92,15 @@ static void mark_key(const struct rlab_gmp_key *k)
     if (k->r52 != NULL) {
         secret(k->r52->mem, k->r52->mem_words * sizeof(uint64_t));
         secret(k->r52->k0, sizeof k->r52->k0);
+    }
+    /* the primes after p and q of a multi-prime key, their exponents and
+     * coefficients, with the same public bytes as p and q */
+    for (size_t i = 0; i < k->n_other; i++) {
+        secret(k->ri[i], (size_t)k->rn[i] * lb);
+        secret(k->di[i], (size_t)k->rn[i] * lb);
+        secret(k->ti[i], (size_t)k->rn[i] * lb);
+        public(k->ri[i], 1);
+        public(k->ri[i] + k->rn[i] - 1, lb);
     }
 }
 
@@ -189,6 +202,51 @@ static void run(unsigned bits)
     rlab_key_free(key);
 }
 
+/* A multi-prime key (gmp_rsa_multi.c): private operations across a refresh
+ * of the blinding factors, with the positive control, then OAEP decoding of
+ * one result.  Primes of whole limbs (bits / primes a multiple of 64), as
+ * for the two-prime keys. */
+static void run_multi(unsigned bits, unsigned primes)
+{
+    const struct rlab_backend *be = &rlab_backend_gmp;
+    rlab_key *key = NULL;
+    if (rlab_keygen_primes(be, bits, primes, 65537, NULL, &key) != RLAB_OK) {
+        CHECK(0, "keygen %u bits, %u primes: %s", bits, primes, rlab_error_detail());
+        return;
+    }
+    const struct rlab_gmp_key *k = rlab_gmp_key_of(key);
+    CHECK(k->n_other == primes - 2, "%zu other primes", k->n_other);
+    for (size_t i = 0; i < k->n_other; i++)
+        CHECK(k->rbits[i] % GMP_NUMB_BITS == 0, "primes of whole limbs expected");
+    size_t kl = k->k, l;
+    uint8_t msg[32], ct[RLAB_GMP_MAX_BITS / 8], em[RLAB_GMP_MAX_BITS / 8];
+    uint8_t out[RLAB_GMP_MAX_BITS / 8];
+    for (size_t i = 0; i < sizeof msg; i++)
+        msg[i] = (uint8_t)(5 * i + 2);
+    struct rlab_rng rng = {zero_rng, NULL};
+    struct rlab_oaep_params op = {RLAB_HASH_SHA256, RLAB_HASH_SHA256, NULL, 0};
+
+    mark_key(k);
+    l = kl;
+    CHECK(rlab_oaep_encrypt(be, key, &op, &rng, msg, sizeof msg, ct, &l) == RLAB_OK, "encrypt");
+    for (unsigned i = 0; i < RLAB_GMP_BLIND_REFRESH + 2; i++) {
+        int rc = rlab_gmp_rsa_private(k, ct, em);
+        if (i == 0)
+            CHECK(any_undefined(em, kl), "the marking does not reach the result");
+        public(&rc, sizeof rc);
+        CHECK(rc == RLAB_OK, "multi-prime private operation %u: %s", i, rlab_errname(rc));
+    }
+    secret(em, kl);
+    l = sizeof out;
+    int rc = rlab_gmp_oaep_decode(&op, em, kl, out, &l);
+    public(&rc, sizeof rc);
+    public(&l, sizeof l);
+    public(out, sizeof out);
+    CHECK(rc == RLAB_OK && l == sizeof msg && memcmp(out, msg, l) == 0,
+          "OAEP decode (multi-prime)");
+    rlab_key_free(key);
+}
+
 int main(void)
 {
     if (!RUNNING_ON_VALGRIND) {
@@ -213,6 +271,9 @@ int main(void)
         run(1024);
         run(2048);
     }
+    printf("gmp.ctgrind: multi-prime keys\n");
+    run_multi(1536, 3);
+    run_multi(3072, 3);
     printf("gmp.ctgrind: %s\n", failures == 0 ? "passed" : "FAILED");
     return failures == 0 ? 0 : 1;
 }

@@ -15,7 +15,10 @@
  *     agree with IFMA;
  *   - the almost-Montgomery multiplication itself, both kernels, on random
  *     operands below 2m: equal outputs, digits below 2^52, the result below
- *     2^(52 n) and congruent to a b R^-1 mod m.
+ *     2^(52 n) and congruent to a b R^-1 mod m;
+ *   - the table look-up, both kernels, for every pair of indices on random
+ *     tables: the right entry for each modulus (with n = 20 one vector of
+ *     the IFMA kernel holds digits of both).
  * COUNT is 100000 (20000 in a sanitizer build: RSALAB_TEST_SANITIZE), or
  * argv[2].  The seed is argv[1], RSALAB_TEST_SEED or the clock, and is
  * printed.  Without AVX-512 IFMA the portable kernel is checked alone and the
@@ -189,6 +192,41 @@ static void check_amm(const struct rlab_gmp_r52_kernel *kn, const struct rlab_gm
     mpz_clears(az, bz, rz, t, NULL);
 }
 
+/* The table look-up, both kernels, on random tables: for every pair of
+ * indices of a few tables, entry idx[0] of modulus 0 and entry idx[1] of
+ * modulus 1, and nothing of the other entries. */
+static void check_sel(const struct rlab_gmp_r52_kernel *kn, size_t n, unsigned bits)
+{
+    size_t words = 2 * n * RLAB_GMP_R52_TAB;
+    uint64_t *tab = malloc(words * sizeof *tab);
+    uint64_t r1[2 * 64], r2[2 * 64];
+    if (tab == NULL) {
+        fail("look-up: out of memory", bits, 0);
+        return;
+    }
+    for (unsigned long rep = 0; rep < 4; rep++) {
+        for (size_t j = 0; j < words; j++)
+            tab[j] = rnd() & RLAB_GMP_R52_MASK;
+        for (uint64_t i0 = 0; i0 < RLAB_GMP_R52_TAB; i0++) {
+            for (uint64_t i1 = 0; i1 < RLAB_GMP_R52_TAB; i1++) {
+                const uint64_t idx[2] = {i0, i1};
+                rlab_gmp_r52_ref.sel2(r2, tab, idx, n);
+                checks++;
+                if (memcmp(r2, tab + 2 * n * i0, n * sizeof *r2) != 0 ||
+                    memcmp(r2 + n, tab + 2 * n * i1 + n, n * sizeof *r2) != 0)
+                    fail("look-up: portable kernel picks the wrong entry", bits, rep);
+                if (kn == NULL)
+                    continue;
+                memset(r1, 0xa5, sizeof r1);
+                kn->sel2(r1, tab, idx, n);
+                if (memcmp(r1, r2, 2 * n * sizeof *r1) != 0)
+                    fail("look-up: IFMA and portable kernels differ", bits, rep);
+            }
+        }
+    }
+    free(tab);
+}
+
 /* One pair of moduli (m0: mn limbs, b0 bits; m1, b1 bits). */
 static void check_pair(const struct rlab_gmp_r52_kernel *kn, const mp_limb_t *m0, unsigned b0,
                        const mp_limb_t *m1, unsigned b1, mp_size_t mn, unsigned long count,
@@ -202,6 +240,7 @@ static void check_pair(const struct rlab_gmp_r52_kernel *kn, const mp_limb_t *m0
     }
     const mp_limb_t *mods[2] = {m0, m1};
     check_amm(kn, c, mods, mn, bits, count / 50 + 1);
+    check_sel(kn, c->n, bits);
 
     mp_bitcnt_t full = c->ebits;
     uint64_t *ws = calloc(rlab_gmp_r52_itch(c), sizeof *ws);

@@ -11,6 +11,7 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "backends/ops.h"
@@ -44,6 +45,36 @@ static int spki_as(const struct rlab_backend *be, const rlab_key *k, struct rlab
     return rc;
 }
 
+/* What a handshake asks of its backend (core/handshake.c): transient and
+ * identity keys, OAEP-SHA-256 key transport, PSS-SHA-256 (salt 32)
+ * signatures, both directions. */
+static const char *unfit_one(const struct rlab_backend *be)
+{
+    static const struct rlab_op_query need[] = {
+        {.op = RLAB_OP_KEYGEN, .bits = 2048},
+        {.op = RLAB_OP_OAEP_ENCRYPT, .hash = RLAB_HASH_SHA256, .mgf1_hash = RLAB_HASH_SHA256},
+        {.op = RLAB_OP_OAEP_DECRYPT, .hash = RLAB_HASH_SHA256, .mgf1_hash = RLAB_HASH_SHA256},
+        {.op = RLAB_OP_PSS_SIGN, .hash = RLAB_HASH_SHA256, .mgf1_hash = RLAB_HASH_SHA256,
+         .salt_len = 32},
+        {.op = RLAB_OP_PSS_VERIFY, .hash = RLAB_HASH_SHA256, .mgf1_hash = RLAB_HASH_SHA256,
+         .salt_len = 32},
+    };
+    for (size_t i = 0; be != NULL && i < sizeof need / sizeof need[0]; i++) {
+        const char *why = rlab_backend_check(be, &need[i]);
+        if (why != NULL)
+            return why;
+    }
+    return NULL;
+}
+
+/* see harness.h */
+const char *ph_unfit(const char *a, const char *b)
+{
+    rlab_registry_init();
+    const char *why = unfit_one(rlab_backend_find(a));
+    return why != NULL ? why : unfit_one(rlab_backend_find(b));
+}
+
 int ph_keys_make(struct ph_keys *k, const char *server_be, const char *client_be)
 {
     memset(k, 0, sizeof *k);
@@ -75,9 +106,47 @@ void ph_keys_clear(struct ph_keys *k)
 
 /* ---- the server ------------------------------------------------------------- */
 
+static int ph_send_all_fd(int fd, const char *p, size_t len)
+{
+    while (len > 0) {
+        ssize_t n = write(fd, p, len);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0)
+            return -1;
+        p += n;
+        len -= (size_t)n;
+    }
+    return 0;
+}
+
+static void log_append(struct ph_server *s, const char *p, size_t l)
+{
+    pthread_mutex_lock(&s->lock);
+    char *n = realloc(s->log, s->log_len + l + 1);
+    if (n != NULL) {
+        s->log = n;
+        memcpy(s->log + s->log_len, p, l);
+        s->log_len += l;
+        s->log[s->log_len] = '\0';
+    }
+    pthread_mutex_unlock(&s->lock);
+}
+
 static void log_line(void *ctx, const char *line)
 {
     struct ph_server *s = ctx;
+    if (s->log_wr >= 0) { /* the forked server: to the parent */
+        size_t l = strlen(line);
+        char *b = malloc(l + 1);
+        if (b != NULL) {
+            memcpy(b, line, l);
+            b[l] = '\n';
+            (void)ph_send_all_fd(s->log_wr, b, l + 1);
+            free(b);
+        }
+        return;
+    }
     pthread_mutex_lock(&s->lock);
     size_t l = strlen(line);
     char *n = realloc(s->log, s->log_len + l + 2);
@@ -100,9 +169,76 @@ static void *serve(void *arg)
     return NULL;
 }
 
+/* The forked server's log, copied into s->log until the child exits. */
+static void *log_reader(void *arg)
+{
+    struct ph_server *s = arg;
+    char buf[4096];
+    for (;;) {
+        ssize_t n = read(s->log_rd, buf, sizeof buf);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0)
+            break;
+        log_append(s, buf, (size_t)n);
+        if (getenv("RSALAB_TEST_VERBOSE") != NULL)
+            fprintf(stderr, "  server: %.*s", (int)n, buf);
+    }
+    return NULL;
+}
+
+static volatile sig_atomic_t *child_stop;
+
+static void on_term(int sig)
+{
+    (void)sig;
+    if (child_stop != NULL)
+        *child_stop = 1;
+}
+
+/* In the child: serve until SIGTERM, stop gracefully, exit. */
+static void child_main(struct ph_server *s)
+{
+    child_stop = &s->stop;
+    struct sigaction sa = {0};
+    sa.sa_handler = on_term;
+    sigaction(SIGTERM, &sa, NULL);
+    int rc = rlab_server_run(s->srv, &s->stop);
+    rlab_server_free(s->srv);
+    s->srv = NULL;
+    close(s->log_wr);
+    /* exit, not _exit: the sanitizer build's leak check runs on the server
+     * process too. */
+    exit(rc == RLAB_OK ? 0 : 3);
+}
+
+static int start_forked(struct ph_server *s)
+{
+    int p[2];
+    if (pipe(p) != 0)
+        return -1;
+    fflush(NULL); /* nothing buffered is written twice */
+    pid_t pid = fork();
+    if (pid < 0)
+        return -1;
+    if (pid == 0) {
+        close(p[0]);
+        s->log_wr = p[1];
+        child_main(s);
+    }
+    close(p[1]);
+    s->pid = pid;
+    s->log_rd = p[0];
+    /* The parent's copy of the server is not used: only the child serves. */
+    rlab_server_free(s->srv);
+    s->srv = NULL;
+    return pthread_create(&s->log_thread, NULL, log_reader, s) == 0 ? 0 : -1;
+}
+
 int ph_server_start(struct ph_server *s, struct ph_keys *k, const struct ph_server_opts *o)
 {
     memset(s, 0, sizeof *s);
+    s->log_rd = s->log_wr = -1;
     pthread_mutex_init(&s->lock, NULL);
     snprintf(s->dir, sizeof s->dir, "/tmp/rsalab-test.XXXXXX");
     if (mkdtemp(s->dir) == NULL)
@@ -120,10 +256,13 @@ int ph_server_start(struct ph_server *s, struct ph_keys *k, const struct ph_serv
         .inbox = s->inbox, .console_fd = -1, .ctx = s, .log = log_line,
         .hs_timeout_ms = o ? o->hs_timeout_ms : 0, .stall_timeout_ms = o ? o->stall_timeout_ms : 0,
         .max_clients = o ? o->max_clients : 0, .transient = o ? o->transient : NULL,
-        .tamper = o ? o->tamper : NULL,
+        .tamper = o ? o->tamper : NULL, .stop_grace_ms = o ? o->stop_grace_ms : 0,
     };
     if (rlab_server_new(&sc, &s->srv) != RLAB_OK)
         return -1;
+    s->port = rlab_server_port(s->srv);
+    if (o != NULL && o->fork)
+        return start_forked(s);
     return pthread_create(&s->thread, NULL, serve, s) == 0 ? 0 : -1;
 }
 
@@ -148,11 +287,29 @@ static void remove_tree(const char *dir)
     rmdir(dir);
 }
 
-void ph_server_stop(struct ph_server *s)
+void ph_server_halt(struct ph_server *s)
 {
-    if (s->srv != NULL) {
+    if (s->srv != NULL && !s->halted) {
         s->stop = 1;
         pthread_join(s->thread, NULL);
+        s->halted = 1;
+    }
+}
+
+void ph_server_stop(struct ph_server *s)
+{
+    if (s->pid > 0) {
+        kill(s->pid, SIGTERM);
+        int st = 0;
+        while (waitpid(s->pid, &st, 0) < 0 && errno == EINTR)
+            ;
+        s->exit_status = WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+        pthread_join(s->log_thread, NULL);
+        close(s->log_rd);
+        s->pid = 0;
+    }
+    ph_server_halt(s);
+    if (s->srv != NULL) {
         rlab_server_free(s->srv);
         s->srv = NULL;
     }
@@ -165,7 +322,54 @@ void ph_server_stop(struct ph_server *s)
 
 unsigned ph_port(const struct ph_server *s)
 {
-    return rlab_server_port(s->srv);
+    return s->port;
+}
+
+pid_t ph_server_pid(const struct ph_server *s)
+{
+    return s->pid > 0 ? s->pid : getpid();
+}
+
+int ph_proc_fds(pid_t pid)
+{
+    char p[64];
+    snprintf(p, sizeof p, "/proc/%d/fd", (int)pid);
+    DIR *d = opendir(p);
+    if (d == NULL)
+        return -1;
+    int n = 0;
+    struct dirent *de;
+    while ((de = readdir(d)) != NULL)
+        if (de->d_name[0] != '.')
+            n++;
+    closedir(d);
+    return pid == getpid() ? n - 1 : n; /* not the one opendir holds */
+}
+
+int ph_proc_mem(pid_t pid, unsigned long *rss_kib, unsigned long *hwm_kib)
+{
+    char p[64], line[256];
+    snprintf(p, sizeof p, "/proc/%d/status", (int)pid);
+    FILE *f = fopen(p, "r");
+    if (f == NULL)
+        return -1;
+    int got = 0;
+    while (fgets(line, sizeof line, f) != NULL) {
+        got += sscanf(line, "VmRSS: %lu kB", rss_kib) == 1;
+        got += sscanf(line, "VmHWM: %lu kB", hwm_kib) == 1;
+    }
+    fclose(f);
+    return got == 2 ? 0 : -1;
+}
+
+unsigned ph_log_count(struct ph_server *s, const char *needle)
+{
+    unsigned n = 0;
+    pthread_mutex_lock(&s->lock);
+    for (const char *p = s->log; p != NULL && (p = strstr(p, needle)) != NULL; p++)
+        n++;
+    pthread_mutex_unlock(&s->lock);
+    return n;
 }
 
 int ph_log_wait(struct ph_server *s, const char *needle, unsigned timeout_ms)
@@ -438,7 +642,8 @@ static void on_client_frame(struct ph_proxy *p, struct tamper_state *t, uint8_t 
     if (t->cut)
         return;
     if (r->action == PH_INJECT_AFTER_MSG) {
-        if (type == RLAB_FRAME_CHUNK && t->copy.p == NULL)
+        uint8_t want = r->inject_type ? r->inject_type : RLAB_FRAME_CHUNK;
+        if (type == want && t->copy.p == NULL)
             t->copy = dup_frame(f, len);
         if (type == RLAB_FRAME_MSG_START)
             t->msgs++;

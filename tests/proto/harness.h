@@ -9,6 +9,7 @@
 
 #include <pthread.h>
 #include <signal.h>
+#include <sys/types.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -23,6 +24,15 @@ struct ph_keys {
     struct rlab_buf wrong_pin;      /* mallory's SPKI */
 };
 
+/*
+ * Can backends `a` and `b` run rsalab/1 with each other?  NULL when they
+ * can (or a name is unknown: ph_keys_make reports that), else the first
+ * backend's reason from rlab_backend_check() for an operation the protocol
+ * needs (2048-bit keygen, OAEP and PSS with SHA-256).  Each test program
+ * prints it and exits 77 (ctest: skipped).
+ */
+const char *ph_unfit(const char *a, const char *b);
+
 /* Make (once) the keys for this pair of backends; 0 on success. */
 int ph_keys_make(struct ph_keys *k, const char *server_be, const char *client_be);
 void ph_keys_clear(struct ph_keys *k);
@@ -36,17 +46,42 @@ struct ph_server {
     char *log;      /* every log line, '\n'-separated */
     size_t log_len;
     struct rlab_authset authset;
+    unsigned port;
+    /* Forked servers (ph_server_opts.fork): the child's pid, the log pipe
+     * and the thread that copies it into `log`; the child's exit status
+     * after ph_server_stop (0: it stopped cleanly). */
+    pid_t pid;
+    int log_rd, log_wr;
+    pthread_t log_thread;
+    int exit_status;
+    int halted;
 };
 
 struct ph_server_opts {
     unsigned hs_timeout_ms, stall_timeout_ms, max_clients;
     struct rlab_tkey *transient;
     void (*tamper)(void *ctx, int field, uint8_t *p, size_t len);
+    unsigned stop_grace_ms;
+    /* Run the server in a child process (so that its file descriptors and
+     * memory can be measured alone, in /proc/<pid>); its log comes back
+     * through a pipe.  Start it before making any thread. */
+    int fork;
 };
 
 int ph_server_start(struct ph_server *s, struct ph_keys *k, const struct ph_server_opts *o);
 void ph_server_stop(struct ph_server *s);
+/* In-process servers: stop the loop (gracefully: see rlab_server_run) and
+ * wait for it, keeping the folder and the log; ph_server_stop still ends. */
+void ph_server_halt(struct ph_server *s);
 unsigned ph_port(const struct ph_server *s);
+/* The process that runs the server (the test itself unless forked). */
+pid_t ph_server_pid(const struct ph_server *s);
+/* Open file descriptors of process pid (/proc/<pid>/fd), -1 on error. */
+int ph_proc_fds(pid_t pid);
+/* VmRSS and VmHWM of process pid in KiB (/proc/<pid>/status); 0 on success. */
+int ph_proc_mem(pid_t pid, unsigned long *rss_kib, unsigned long *hwm_kib);
+/* Occurrences of needle in the server's log. */
+unsigned ph_log_count(struct ph_server *s, const char *needle);
 /* 1 when a log line containing `needle` appears within timeout_ms. */
 int ph_log_wait(struct ph_server *s, const char *needle, unsigned timeout_ms);
 /* Forget the log so far. */
@@ -90,7 +125,8 @@ enum ph_action {
     PH_SWAP_MSG,  /* send the message after the next message */
     PH_INJECT_AFTER_CLOSE, /* at the client's end, send a copy of the matched frame */
     PH_INJECT_AFTER_MSG,   /* after message `index` ends, send a copy of the first
-                              chunk in the same write */
+                              frame of type inject_type (0: CHUNK) in the same
+                              write */
     PH_DELAY,     /* hold the matched frame delay_ms, then send it (no fault) */
 };
 
@@ -101,6 +137,7 @@ struct ph_rule {
     unsigned flip_at;  /* PH_FLIP: byte offset in the frame, header included,
                           modulo its length (0: the last byte) */
     unsigned delay_ms; /* PH_DELAY */
+    uint8_t inject_type; /* PH_INJECT_AFTER_MSG: the frame type copied (0: CHUNK) */
 };
 
 #define PH_ANY 0xff
