@@ -122,9 +122,7 @@ void rlab_kc_report_markdown(FILE *f, const struct rlab_kc_matrix *m)
                "every backend in the format and encoding its index line gives. A "
                "measurement: accepting a bad key is reported here, not hidden. "
                "Regenerate with `rsalab keycheck --markdown > results/keycheck.md` from a "
-               "build with every backend to compare (the opt-in ones: `-DRSALAB_NETTLE=ON "
-               "-DRSALAB_LIBGCRYPT=ON -DRSALAB_BEARSSL=ON -DRSALAB_WOLFSSL=ON "
-               "-DRSALAB_LIBTOMCRYPT=ON -DRSALAB_BOTAN=ON`).\n\n",
+               "build with every backend to compare (scripts/setup installs them all).\n\n",
             c->n);
     fprintf(f, "| backend | library |\n|---|---|\n");
     for (size_t b = 0; b < m->n_backends; b++) {

@@ -557,19 +557,20 @@ START_TEST(shutdown_sends_close)
         data[i] = (uint8_t)(i * 31 + 3);
     ck_assert_int_eq(rlab_sess_msg_begin(sb, RLAB_MSG_FILE, sizeof data, "late.bin"), RLAB_OK);
     ck_assert_int_eq(rlab_sess_msg_write(sb, data, sizeof data / 2), RLAB_OK);
-    for (int i = 0; i < 500 && ph_inbox_count(&own) != 1; i++)
+    /* generous waits: a sanitizer build on a loaded machine is slow */
+    for (int i = 0; i < 3000 && ph_inbox_count(&own) != 1; i++)
         pump(busy, 10);
     ck_assert_int_eq(ph_inbox_count(&own), 1);
     /* Stop (in a thread: it waits for the closes), and wait until the
      * server no longer accepts: it has sent its closes by then. */
     struct stopper st = {&own, 0};
     ck_assert_int_eq(pthread_create(&st.t, NULL, stop_server, &st), 0);
-    for (int i = 0; i < 1000 && listening(port); i++)
+    for (int i = 0; i < 3000 && listening(port); i++)
         pump(idle, 10);
     ck_assert(!listening(port));
     /* The idle client answers the server's close by itself. */
     int w = 0;
-    for (int i = 0; i < 1000 && w >= 0; i++)
+    for (int i = 0; i < 3000 && w >= 0; i++)
         w = rlab_client_wait(idle, -1, 10);
     ck_assert_int_lt(w, 0);
     ck_assert_msg(rlab_client_closed(idle), "idle client: %s",
