@@ -4,11 +4,13 @@
  * figures of real sessions (bench/session.c).
  */
 #include <math.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "backends/ops.h"
 #include "bench/bench_int.h"
 #include "bench/rsa_ops.h"
+#include "core/handshake.h"
 
 
 /* ---- handshake ------------------------------------------------------------ */
@@ -87,6 +89,17 @@ static int run_handshake_pairs(struct rlab_bench_run *run)
                                             .tr_bits = c->hs_tr_bits};
             char label[80], why[RLAB_BENCH_REASON];
             snprintf(label, sizeof label, "handshakes with %s clients", c->backends[k]->name);
+            const char *unfit = rlab_hs_unfit(c->backends[s]);
+            if (unfit == NULL)
+                unfit = rlab_hs_unfit(c->backends[k]);
+            if (unfit != NULL) {
+                snprintf(why, sizeof why, "rsalab/1 cannot run: %s", unfit);
+                rlab_bench_cell_set(&row.rate, RLAB_BENCH_SKIPPED, why, RLAB_OK);
+                row.lat_p50_ms = row.lat_p90_ms = row.lat_p99_ms = row.lat_max_ms = NAN;
+                if (rlab_bench_add_hs(r, &row) != RLAB_OK)
+                    return RLAB_OK;
+                continue;
+            }
             rlab_bench_step(run, RLAB_BG_HANDSHAKE, c->backends[s]->name, label,
                             (double)(c->trials + 1) * c->trial_seconds + 1.0);
             int rc = rlab_bench_handshakes(c->backends[s], c->backends[k], c, &row, why,
@@ -190,6 +203,7 @@ static int run_transfers(struct rlab_bench_run *run)
     for (size_t b = 0; b < c->n_backends; b++) {
         if (c->backends[b]->parent != NULL)
             continue; /* a variant: its stream is its backend's */
+        const char *unfit = rlab_hs_unfit(c->backends[b]);
         for (size_t i = 0; i < c->n_payloads; i++) {
             struct rlab_bench_tput_row row = {.server = b, .client = b,
                                               .payload = c->payloads[i],
@@ -197,6 +211,13 @@ static int run_transfers(struct rlab_bench_run *run)
             char label[64], why[RLAB_BENCH_REASON];
             snprintf(label, sizeof label, "transfer of %llu bytes",
                      (unsigned long long)c->payloads[i]);
+            if (unfit != NULL) {
+                snprintf(why, sizeof why, "rsalab/1 cannot run: %s", unfit);
+                rlab_bench_cell_set(&row.rate, RLAB_BENCH_SKIPPED, why, RLAB_OK);
+                if (rlab_bench_add_tput(r, &row) != RLAB_OK)
+                    return RLAB_OK;
+                continue;
+            }
             rlab_bench_step(run, RLAB_BG_THROUGHPUT, c->backends[b]->name, label,
                             (double)c->payloads[i] / 200e6 + 1.0);
             int rc = rlab_bench_transfer(c->backends[b], c->backends[b], c, c->payloads[i],

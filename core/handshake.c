@@ -260,6 +260,28 @@ static int finished_mac(struct rlab_hs *hs, int of_server, uint8_t out[RLAB_HS_M
 
 /* ---- set-up ------------------------------------------------------------- */
 
+/* What a handshake asks of its backend: transient and identity keys,
+ * OAEP-SHA-256 key transport and PSS-SHA-256 (salt 32) signatures, both
+ * directions. */
+const char *rlab_hs_unfit(const struct rlab_backend *be)
+{
+    static const struct rlab_op_query need[] = {
+        {.op = RLAB_OP_KEYGEN, .bits = 2048},
+        {.op = RLAB_OP_OAEP_ENCRYPT, .hash = RLAB_HASH_SHA256, .mgf1_hash = RLAB_HASH_SHA256},
+        {.op = RLAB_OP_OAEP_DECRYPT, .hash = RLAB_HASH_SHA256, .mgf1_hash = RLAB_HASH_SHA256},
+        {.op = RLAB_OP_PSS_SIGN, .hash = RLAB_HASH_SHA256, .mgf1_hash = RLAB_HASH_SHA256,
+         .salt_len = 32},
+        {.op = RLAB_OP_PSS_VERIFY, .hash = RLAB_HASH_SHA256, .mgf1_hash = RLAB_HASH_SHA256,
+         .salt_len = 32},
+    };
+    for (size_t i = 0; i < sizeof need / sizeof need[0]; i++) {
+        const char *why = rlab_backend_check(be, &need[i]);
+        if (why != NULL)
+            return why;
+    }
+    return NULL;
+}
+
 int rlab_hs_init(struct rlab_hs *hs, const struct rlab_hs_config *cfg)
 {
     memset(hs, 0, sizeof *hs);

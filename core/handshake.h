@@ -147,6 +147,10 @@ struct rlab_hs {
     uint8_t transcript[RLAB_HS_TRANSCRIPT];           /* CH || SH || CK bodies */
 };
 
+/* NULL when backend be can play either side of a handshake; else why not
+ * (a static reason from rlab_backend_check: no OAEP decryption, no PSS...). */
+const char *rlab_hs_unfit(const struct rlab_backend *be);
+
 /* Set up; the config's keys and pin are borrowed for the handshake's life.
  * On failure the state is FAILED (rlab_hs_next says so). */
 int rlab_hs_init(struct rlab_hs *hs, const struct rlab_hs_config *cfg);

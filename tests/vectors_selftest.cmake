@@ -49,7 +49,12 @@ foreach(pair "SigVer15_186-3.rsp|case 4 \\[verify\\]"
   endif()
   string(REGEX MATCHALL "\n== [a-z]+ " _backends "${_out}")
   string(REGEX MATCHALL "FAIL [a-z]+/[^ ]+ ${_case}" _fails "${_out}")
+  # a backend that cannot run the file at all (nettle decrypts no OAEP)
+  # skips every check of it: it cannot see the wrong vector
+  string(REGEX MATCHALL "\ntotal +RSA +[0-9]+ +0 +0 +[0-9]+" _idle "${_out}")
   list(LENGTH _backends _nb)
+  list(LENGTH _idle _ni)
+  math(EXPR _nb "${_nb} - ${_ni}")
   list(LENGTH _fails _nf)
   if(NOT _nb EQUAL _nf)
     message(FATAL_ERROR "${_file}: ${_nf} backend(s) of ${_nb} saw the wrong vector")

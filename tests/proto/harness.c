@@ -45,26 +45,10 @@ static int spki_as(const struct rlab_backend *be, const rlab_key *k, struct rlab
     return rc;
 }
 
-/* What a handshake asks of its backend (core/handshake.c): transient and
- * identity keys, OAEP-SHA-256 key transport, PSS-SHA-256 (salt 32)
- * signatures, both directions. */
+/* What a handshake asks of its backend: core/handshake.c says. */
 static const char *unfit_one(const struct rlab_backend *be)
 {
-    static const struct rlab_op_query need[] = {
-        {.op = RLAB_OP_KEYGEN, .bits = 2048},
-        {.op = RLAB_OP_OAEP_ENCRYPT, .hash = RLAB_HASH_SHA256, .mgf1_hash = RLAB_HASH_SHA256},
-        {.op = RLAB_OP_OAEP_DECRYPT, .hash = RLAB_HASH_SHA256, .mgf1_hash = RLAB_HASH_SHA256},
-        {.op = RLAB_OP_PSS_SIGN, .hash = RLAB_HASH_SHA256, .mgf1_hash = RLAB_HASH_SHA256,
-         .salt_len = 32},
-        {.op = RLAB_OP_PSS_VERIFY, .hash = RLAB_HASH_SHA256, .mgf1_hash = RLAB_HASH_SHA256,
-         .salt_len = 32},
-    };
-    for (size_t i = 0; be != NULL && i < sizeof need / sizeof need[0]; i++) {
-        const char *why = rlab_backend_check(be, &need[i]);
-        if (why != NULL)
-            return why;
-    }
-    return NULL;
+    return be == NULL ? NULL : rlab_hs_unfit(be);
 }
 
 /* see harness.h */
