@@ -28,10 +28,26 @@ static char why[512];
 
 #define FILE_SIZE 40000 /* three chunks: 16384, 16384 and a short final one */
 
+/* Wait (up to 20 s) until the server log has at least n lines with needle:
+ * the server logs a session's end after the client has seen it. */
+static unsigned wait_log_count(const char *needle, unsigned n)
+{
+    unsigned got = ph_log_count(&S, needle);
+    for (int i = 0; i < 2000 && got < n; i++) {
+        usleep(10000);
+        got = ph_log_count(&S, needle);
+    }
+    return got;
+}
+
 static void normal_after(void)
 {
+    unsigned ended = ph_log_count(&S, "result=");
     ck_assert_msg(ph_normal_session(&S, &K, ph_port(&S), 50000, why, sizeof why) == 0, "%s", why);
     ck_assert_int_eq(ph_inbox_count(&S), 0);
+    /* settled: the server has logged this session's end too, so that the
+     * next test's log starts clean */
+    ck_assert_uint_ge(wait_log_count("result=", ended + 1), ended + 1);
 }
 
 static int raw_case(const void *bytes, size_t len, int close_after)
@@ -470,7 +486,7 @@ static void pump(struct rlab_client *cl, int ms)
 /* Wait until the inbox holds n entries (temporaries included). */
 static void wait_inbox(int n, struct rlab_client *a, struct rlab_client *b)
 {
-    for (int i = 0; i < 500 && ph_inbox_count(&S) != n; i++) {
+    for (int i = 0; i < 3000 && ph_inbox_count(&S) != n; i++) {
         if (a != NULL)
             pump(a, 10);
         if (b != NULL)
@@ -513,8 +529,8 @@ START_TEST(same_name_concurrent)
     expect_file("same.bin", second, sizeof second);
     expect_file("same.bin.1", first, sizeof first);
     ck_assert_int_eq(ph_inbox_count(&S), 2);
-    ck_assert_uint_eq(ph_log_count(&S, "result=ok (1 files"), 2);
     ph_inbox_clear(&S);
+    ck_assert_uint_eq(wait_log_count("result=ok (1 files", 2), 2);
     normal_after();
 }
 END_TEST
