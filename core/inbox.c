@@ -42,7 +42,7 @@ static size_t name_max(const char *dir)
 static int candidate(const char *base, size_t base_name_len, size_t max, int i, char *out,
                      size_t out_len)
 {
-    char sfx[8] = "";
+    char sfx[16] = ""; /* "." and any int */
     if (i > 0)
         snprintf(sfx, sizeof sfx, ".%d", i);
     if (base_name_len + strlen(sfx) > max)
