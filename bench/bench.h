@@ -204,6 +204,8 @@ struct rlab_bench_chunking {
 struct rlab_bench_ceilings {
     struct rlab_bench_cell memcpy_rate;                          /* one copy */
     struct rlab_bench_cell tcp;                                  /* loopback */
+    struct rlab_bench_cell inbox;       /* the server's file writer, alone */
+    uint64_t inbox_bytes;               /* the file size it was measured with */
     struct rlab_bench_cell stream[RLAB_BENCH_MAX_BACKENDS];      /* seal+open */
     char stream_from[RLAB_BENCH_MAX_BACKENDS][48];
 };
@@ -400,14 +402,24 @@ void rlab_bench_cell_set(struct rlab_bench_cell *c, enum rlab_bench_status st,
 /* Ceilings (MB/s, as cells), each measured with cfg's trials:
  *  - memcpy of cfg->memcpy_bytes between two buffers (MB copied per s);
  *  - loopback TCP: a thread writes cfg->tcp_bytes into a socket on
- *    127.0.0.1 in 64 KiB writes while this thread reads them (the time from
- *    the first write to the last byte read; a new connection per trial);
+ *    127.0.0.1 in 256 KiB writes while this thread reads them in 256 KiB
+ *    reads, as the protocol does (the time from the first write to the last
+ *    byte read; a new connection per trial);
+ *  - the inbox write: a file of `bytes` written into `dir` through core's
+ *    file writer (core/fileio.h) 16 KiB at a time, as the server stores
+ *    what it receives, committed and removed: a transfer can go no faster
+ *    than its file is stored;
  *  - the message stream sealing and opening 16 KiB chunks in memory with
  *    aead_be's AES-256-GCM (core/stream.h), as the protocol does. */
 void rlab_bench_ceiling_memcpy(const struct rlab_bench_config *cfg,
                                struct rlab_bench_cell *out);
 void rlab_bench_ceiling_tcp(const struct rlab_bench_config *cfg,
                             struct rlab_bench_cell *out);
+void rlab_bench_ceiling_inbox(const struct rlab_bench_config *cfg, const char *dir,
+                              uint64_t bytes, struct rlab_bench_cell *out);
+/* The folder the bench's transfers use for their files: /dev/shm when it
+ * is writable, else /tmp. */
+const char *rlab_bench_scratch_dir(void);
 void rlab_bench_ceiling_stream(const struct rlab_backend *aead_be,
                                const struct rlab_bench_config *cfg,
                                struct rlab_bench_cell *out);

@@ -15,6 +15,7 @@
 
 #include "base/ct.h"
 #include "bench/bench.h"
+#include "core/fileio.h"
 #include "core/stream.h"
 
 /* ---- memcpy -------------------------------------------------------------- */
@@ -56,7 +57,7 @@ void rlab_bench_ceiling_memcpy(const struct rlab_bench_config *cfg,
 
 /* ---- loopback TCP -------------------------------------------------------- */
 
-#define TCP_IO (64 * 1024)
+#define TCP_IO (256 * 1024) /* the size of the protocol's reads (core/session.c) */
 
 struct sender {
     int fd;
@@ -174,8 +175,73 @@ void rlab_bench_ceiling_tcp(const struct rlab_bench_config *cfg, struct rlab_ben
     out->stat.iters = 1;
     out->status = RLAB_BENCH_DONE;
     snprintf(out->reason, sizeof out->reason,
-             "%zu MiB per trial, 64 KiB writes/reads, sender thread + receiver thread",
+             "%zu MiB per trial, 256 KiB writes/reads, sender thread + receiver thread",
              cfg->tcp_bytes >> 20);
+}
+
+/* ---- the inbox write ----------------------------------------------------- */
+
+const char *rlab_bench_scratch_dir(void)
+{
+    return access("/dev/shm", W_OK) == 0 ? "/dev/shm" : "/tmp";
+}
+
+/* One file of `bytes` through the server's writer; seconds, or -1. */
+static double inbox_trial(const char *path, const uint8_t *piece, uint64_t bytes)
+{
+    struct rlab_filew w;
+    uint64_t t0 = rlab_bench_now_ns();
+    if (rlab_filew_open(&w, path, 0600, 1) != RLAB_OK)
+        return -1;
+    int rc = RLAB_OK;
+    for (uint64_t done = 0; rc == RLAB_OK && done < bytes; done += RLAB_STREAM_CHUNK) {
+        size_t n = bytes - done < RLAB_STREAM_CHUNK ? (size_t)(bytes - done) : RLAB_STREAM_CHUNK;
+        rc = rlab_filew_write(&w, piece, n);
+    }
+    if (rc != RLAB_OK) {
+        rlab_filew_abort(&w);
+        return -1;
+    }
+    rc = rlab_filew_commit(&w);
+    uint64_t t1 = rlab_bench_now_ns();
+    unlink(path);
+    return rc == RLAB_OK ? (double)(t1 - t0) / 1e9 : -1;
+}
+
+void rlab_bench_ceiling_inbox(const struct rlab_bench_config *cfg, const char *dir,
+                              uint64_t bytes, struct rlab_bench_cell *out)
+{
+    memset(out, 0, sizeof *out);
+    char path[256];
+    snprintf(path, sizeof path, "%s/rsalab-bench-inbox.%ld", dir, (long)getpid());
+    uint8_t *piece = malloc(RLAB_STREAM_CHUNK);
+    if (piece == NULL || bytes == 0) {
+        rlab_bench_cell_set(out, RLAB_BENCH_FAILED, "inbox write buffer", RLAB_ERR_NOMEM);
+        free(piece);
+        return;
+    }
+    memset(piece, 0x3c, RLAB_STREAM_CHUNK);
+    double rates[64];
+    unsigned trials = cfg->trials < 1 ? 1 : cfg->trials > 64 ? 64 : cfg->trials;
+    int ok = inbox_trial(path, piece, bytes / 4 + 1) > 0; /* untimed */
+    for (unsigned t = 0; t < trials && ok; t++) {
+        double s = inbox_trial(path, piece, bytes);
+        ok = s > 0;
+        if (ok)
+            rates[t] = (double)bytes / 1e6 / s;
+    }
+    free(piece);
+    if (!ok) {
+        rlab_bench_cell_set(out, RLAB_BENCH_FAILED, dir, RLAB_ERR_IO);
+        return;
+    }
+    rlab_bench_summarise(rates, trials, &out->stat);
+    out->stat.iters = 1;
+    out->status = RLAB_BENCH_DONE;
+    snprintf(out->reason, sizeof out->reason,
+             "a %llu MiB file in %s through core's file writer, 16 KiB writes gathered "
+             "into %u KiB, fsync",
+             (unsigned long long)(bytes >> 20), dir, RLAB_FILEW_BUF / 1024);
 }
 
 /* ---- the message stream in memory -------------------------------------- */

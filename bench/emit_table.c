@@ -337,6 +337,13 @@ static void emit_throughput(const struct rlab_bench_result *r, FILE *f)
     fprintf(f, "  %-40s %10s\n", "memcpy", v);
     fmt_num(v, sizeof v, ce->tcp.status == RLAB_BENCH_DONE ? ce->tcp.stat.median : NAN);
     fprintf(f, "  %-40s %10s\n", "loopback TCP", v);
+    if (ce->inbox.status != RLAB_BENCH_NOT_RUN) {
+        char label[64], sz[24];
+        size_name(sz, sizeof sz, ce->inbox_bytes);
+        snprintf(label, sizeof label, "inbox write, %s file", sz);
+        fmt_num(v, sizeof v, ce->inbox.status == RLAB_BENCH_DONE ? ce->inbox.stat.median : NAN);
+        fprintf(f, "  %-40s %10s\n", label, v);
+    }
     for (size_t b = 0; b < c->n_backends; b++) {
         char label[160];
         snprintf(label, sizeof label, "stream seal+open, %s%s%s%s", c->backends[b]->name,

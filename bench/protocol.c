@@ -183,7 +183,10 @@ double rlab_bench_plan_throughput(const struct rlab_bench_config *c)
 {
     double one = rlab_bench_figure_cost(c);
     /* memcpy; TCP at about 1 GB/s under load; one stream per backend */
-    return one + (double)(c->trials + 1) * (double)c->tcp_bytes / 1e9 +
+    uint64_t biggest = 0;
+    for (size_t i = 0; i < c->n_payloads; i++)
+        biggest = c->payloads[i] > biggest ? c->payloads[i] : biggest;
+    return one + (double)(c->trials + 1) * (double)(c->tcp_bytes + biggest) / 1e9 +
            (double)c->n_backends * one;
 }
 
@@ -241,6 +244,13 @@ int rlab_bench_run_throughput(struct rlab_bench_run *run)
     rlab_bench_step(run, RLAB_BG_THROUGHPUT, "", "ceiling: loopback TCP",
                     (double)(c->trials + 1) * (double)c->tcp_bytes / 1e9);
     rlab_bench_ceiling_tcp(c, &ce->tcp);
+    ce->inbox_bytes = 0;
+    for (size_t i = 0; i < c->n_payloads; i++)
+        if (c->payloads[i] > ce->inbox_bytes)
+            ce->inbox_bytes = c->payloads[i];
+    rlab_bench_step(run, RLAB_BG_THROUGHPUT, "", "ceiling: inbox write",
+                    (double)(c->trials + 1) * (double)ce->inbox_bytes / 1e9);
+    rlab_bench_ceiling_inbox(c, rlab_bench_scratch_dir(), ce->inbox_bytes, &ce->inbox);
     for (size_t b = 0; b < c->n_backends; b++) {
         const struct rlab_backend *ab = rlab_bench_aead_provider(c->backends[b]);
         snprintf(ce->stream_from[b], sizeof ce->stream_from[b], "%s", ab ? ab->name : "");

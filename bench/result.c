@@ -102,7 +102,7 @@ static int failed(const struct rlab_bench_cell *c)
 int rlab_bench_any_failed(const struct rlab_bench_result *r)
 {
     const struct rlab_bench_config *c = &r->cfg;
-    int f = failed(&r->ceil.memcpy_rate) || failed(&r->ceil.tcp);
+    int f = failed(&r->ceil.memcpy_rate) || failed(&r->ceil.tcp) || failed(&r->ceil.inbox);
     for (size_t b = 0; b < c->n_backends; b++) {
         for (size_t i = 0; i < c->n_keygen_bits; i++)
             f |= failed(&r->keygen[b][i]);

@@ -312,6 +312,14 @@ static void throughput_rows(struct walk *w)
     row.unit = "MB/s";
     with_cell(&row, &ce->tcp);
     emit(w, &row);
+    if (ce->inbox.status != RLAB_BENCH_NOT_RUN) {
+        row = blank("ceiling");
+        row.operation = "inbox-write";
+        row.size = ce->inbox_bytes;
+        row.unit = "MB/s";
+        with_cell(&row, &ce->inbox);
+        emit(w, &row);
+    }
     for (size_t b = 0; b < c->n_backends; b++) {
         row = blank("ceiling");
         row.backend = be_name(r, b);
@@ -340,6 +348,7 @@ static void throughput_rows(struct walk *w)
             const struct rlab_bench_cell *ceil;
         } ratios[] = {{"ratio:memcpy", &ce->memcpy_rate},
                       {"ratio:tcp-loopback", &ce->tcp},
+                      {"ratio:inbox-write", &ce->inbox},
                       {"ratio:stream-seal-open", &ce->stream[t->server]}};
         for (size_t k = 0; k < sizeof ratios / sizeof ratios[0]; k++) {
             row = blank("throughput");

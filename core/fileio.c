@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -133,6 +134,12 @@ static int write_all(int fd, const uint8_t *p, size_t len)
 
 static void release(struct rlab_filew *w)
 {
+    if (w->buf != NULL) {
+        rlab_wipe(w->buf, RLAB_FILEW_BUF);
+        munmap(w->buf, RLAB_FILEW_BUF);
+    }
+    w->buf = NULL;
+    w->buf_len = 0;
     free(w->path);
     free(w->tmp);
     w->path = w->tmp = NULL;
@@ -198,9 +205,51 @@ int rlab_filew_write(struct rlab_filew *w, const void *p, size_t len)
 {
     if (w->fd < 0)
         return RLAB_ERR_INVALID_ARG;
-    if (write_all(w->fd, p, len) != 0)
+    const uint8_t *q = p;
+    if (w->buf == NULL && len < RLAB_FILEW_BUF) {
+        /* mapped: given back whole at the end, not left in the heap */
+        void *m = mmap(NULL, RLAB_FILEW_BUF, PROT_READ | PROT_WRITE,
+                       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+        if (m == MAP_FAILED)
+            return RLAB_ERR_NOMEM;
+        w->buf = m;
+    }
+    while (len > 0) {
+        if (w->buf_len == 0 && len >= RLAB_FILEW_BUF) {
+            /* A whole piece or more: straight to the file. */
+            if (write_all(w->fd, q, len) != 0)
+                return rlab_error_set(RLAB_ERR_IO, "%s: %s", w->path, strerror(errno));
+            w->written += len;
+            return RLAB_OK;
+        }
+        size_t take = RLAB_FILEW_BUF - w->buf_len;
+        if (take > len)
+            take = len;
+        memcpy(w->buf + w->buf_len, q, take);
+        w->buf_len += take;
+        w->written += take;
+        q += take;
+        len -= take;
+        if (w->buf_len == RLAB_FILEW_BUF) {
+            int rc = rlab_filew_flush(w);
+            if (rc != RLAB_OK)
+                return rc;
+        }
+    }
+    return RLAB_OK;
+}
+
+int rlab_filew_flush(struct rlab_filew *w)
+{
+    if (w->fd < 0)
+        return RLAB_ERR_INVALID_ARG;
+    if (w->buf_len == 0)
+        return RLAB_OK;
+    int bad = write_all(w->fd, w->buf, w->buf_len) != 0;
+    rlab_wipe(w->buf, w->buf_len);
+    w->buf_len = 0;
+    if (bad)
         return rlab_error_set(RLAB_ERR_IO, "%s: %s", w->path, strerror(errno));
-    w->written += len;
     return RLAB_OK;
 }
 
@@ -209,8 +258,8 @@ static int finish(struct rlab_filew *w)
 {
     if (w->fd < 0)
         return RLAB_ERR_INVALID_ARG;
-    int rc = RLAB_OK;
-    if (fchmod(w->fd, (mode_t)w->mode) != 0 || fsync(w->fd) != 0)
+    int rc = rlab_filew_flush(w);
+    if (rc == RLAB_OK && (fchmod(w->fd, (mode_t)w->mode) != 0 || fsync(w->fd) != 0))
         rc = rlab_error_set(RLAB_ERR_IO, "%s: %s", w->path, strerror(errno));
     if (close(w->fd) != 0 && rc == RLAB_OK)
         rc = rlab_error_set(RLAB_ERR_IO, "%s: %s", w->path, strerror(errno));

@@ -43,10 +43,17 @@ struct rlab_filew {
     char *tmp;         /* the temporary name, beside the target */
     unsigned mode;
     int force;         /* replace an existing target on commit */
-    unsigned long long written;
+    unsigned long long written; /* bytes accepted, buffered ones included */
+    uint8_t *buf;      /* write-behind buffer (RLAB_FILEW_BUF), made on demand */
+    size_t buf_len;
 };
 
-#define RLAB_FILEW_INIT {-1, NULL, NULL, 0, 0, 0}
+#define RLAB_FILEW_INIT {-1, NULL, NULL, 0, 0, 0, NULL, 0}
+
+/* Writes are gathered into pieces of this size: one write(2) per piece, not
+ * one per 16 KiB chunk received, is what lets a file go to disk (or tmpfs)
+ * at memory speed; see docs/BENCHMARKS.md.  The buffer is wiped when freed. */
+#define RLAB_FILEW_BUF (256u * 1024u)
 
 /* Create a temporary file beside `path` (in the same directory, so that the
  * rename is atomic).  Without `force`, an existing path is RLAB_ERR_EXISTS
@@ -54,8 +61,11 @@ struct rlab_filew {
  * (a device, a FIFO) is RLAB_ERR_IO: it is never replaced by a file. */
 int rlab_filew_open(struct rlab_filew *w, const char *path, unsigned mode,
                     int force);
-/* Append len bytes. RLAB_ERR_IO on failure (the writer stays open: abort). */
+/* Append len bytes (buffered). RLAB_ERR_IO on failure (the writer stays
+ * open: abort). */
 int rlab_filew_write(struct rlab_filew *w, const void *p, size_t len);
+/* Write out what is buffered. RLAB_ERR_IO on failure. */
+int rlab_filew_flush(struct rlab_filew *w);
 /* fsync, close, and give the file its final name.  On failure the temporary
  * is removed.  Either way the writer is released. */
 int rlab_filew_commit(struct rlab_filew *w);

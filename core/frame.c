@@ -54,6 +54,18 @@ int rlab_frame_reader_feed(struct rlab_frame_reader *r, const uint8_t *p,
     *used = 0;
     if (r->failed)
         return -RLAB_ERR_PARSE;
+    /* A whole frame already in p is handed back where it lies: no copy. */
+    if (r->have == 0 && len >= RLAB_FRAME_HDR) {
+        size_t blen = (size_t)p[1] << 16 | (size_t)p[2] << 8 | p[3];
+        size_t lim = rlab_frame_limit(p[0]);
+        if (lim != 0 && blen <= lim && len - RLAB_FRAME_HDR >= blen) {
+            *type = p[0];
+            *body = p + RLAB_FRAME_HDR;
+            *body_len = blen;
+            *used = RLAB_FRAME_HDR + blen;
+            return 1;
+        }
+    }
     for (;;) {
         size_t take = r->need - r->have;
         if (take > len - *used)

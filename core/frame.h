@@ -56,8 +56,9 @@ void rlab_frame_reader_init(struct rlab_frame_reader *r);
 
 /*
  * Take up to len bytes from p; *used gets how many were taken.  Returns
- *   1  a whole frame is ready: *type, *body, *body_len point into the reader
- *      (valid until the next feed);
+ *   1  a whole frame is ready: *type, *body, *body_len point into the reader,
+ *      or into p when the whole frame was there (valid until the next feed
+ *      and while p is);
  *   0  more bytes are needed (all of p was taken);
  *  <0  minus an rlab error code: -RLAB_ERR_PARSE for an unknown type or a
  *      length over the type's limit (sticky: every later call returns it).

@@ -146,8 +146,8 @@ int rlab_inbox_commit(struct rlab_filew *w, char *final_path, size_t final_len)
 {
     if (w->fd < 0)
         return RLAB_ERR_INVALID_ARG;
-    int rc = RLAB_OK;
-    if (fchmod(w->fd, (mode_t)w->mode) != 0 || fsync(w->fd) != 0)
+    int rc = rlab_filew_flush(w);
+    if (rc == RLAB_OK && (fchmod(w->fd, (mode_t)w->mode) != 0 || fsync(w->fd) != 0))
         rc = rlab_error_set(RLAB_ERR_IO, "%s: %s", w->path, strerror(errno));
     if (close(w->fd) != 0 && rc == RLAB_OK)
         rc = rlab_error_set(RLAB_ERR_IO, "%s: %s", w->path, strerror(errno));

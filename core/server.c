@@ -92,6 +92,8 @@ static int h_begin(void *ctx, struct rlab_sess *s, unsigned kind, uint64_t size,
         return rc;
     }
     snprintf(cl->file_name, sizeof cl->file_name, "%s", name);
+    if (cl->srv->cfg.no_digest)
+        return RLAB_OK;
     rc = rlab_hash_new(cl->srv->sym, RLAB_HASH_SHA256, &cl->file_hash);
     if (rc != RLAB_OK)
         file_abort(cl);
@@ -113,7 +115,7 @@ static int h_data(void *ctx, struct rlab_sess *s, const uint8_t *p, size_t len)
         return RLAB_OK;
     }
     int rc = rlab_filew_write(&cl->file, p, len);
-    if (rc == RLAB_OK)
+    if (rc == RLAB_OK && cl->file_hash != NULL)
         rc = rlab_hash_update(cl->srv->sym, cl->file_hash, p, len);
     if (rc != RLAB_OK)
         rlab_sess_set_alert(s, RLAB_ALERT_INTERNAL);
@@ -148,7 +150,9 @@ static int h_end(void *ctx, struct rlab_sess *s)
         return RLAB_OK;
     }
     uint8_t d[32];
-    int rc = rlab_hash_final(srv->sym, cl->file_hash, d);
+    int digest = cl->file_hash != NULL, rc = RLAB_OK;
+    if (digest)
+        rc = rlab_hash_final(srv->sym, cl->file_hash, d);
     cl->file_hash = NULL;
     uint64_t size = cl->file.written;
     char final_path[4096] = "?";
@@ -160,8 +164,8 @@ static int h_end(void *ctx, struct rlab_sess *s)
         rlab_sess_set_alert(s, rc == RLAB_ERR_EXISTS ? RLAB_ALERT_BAD_NAME : RLAB_ALERT_INTERNAL);
         return rc;
     }
-    char hex[65];
-    for (int i = 0; i < 32; i++)
+    char hex[80] = "not computed (--no-digest)";
+    for (int i = 0; digest && i < 32; i++)
         snprintf(hex + 2 * i, 3, "%02x", d[i]);
     srv->st.files++;
     srv->st.file_bytes += size;

@@ -38,6 +38,9 @@ struct rlab_server_config {
     unsigned stop_grace_ms;            /* on stop, wait this long for the peers'
                                           closes (0: 3000) */
     int console_fd;                    /* lines to broadcast; -1: none */
+    int no_digest;                     /* do not SHA-256 received files (their
+                                          log line then has no digest); the
+                                          AEAD stream authenticates them anyway */
     struct rlab_tkey *transient;       /* tests: the first transient key (a
                                           reference is taken); NULL: made here */
     void (*tamper)(void *ctx, int field, uint8_t *p, size_t len); /* tests only */

@@ -7,11 +7,16 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
 #include "backends/ops.h"
 #include "base/ct.h"
+
+/* One recv(2) takes up to this much: on a fast link, the number of system
+ * calls, not the bytes, is what a small buffer costs (docs/BENCHMARKS.md). */
+#define RLAB_SESS_IN (256u * 1024u)
 
 enum { ST_HANDSHAKE = 1, ST_OPEN, ST_ENDED, ST_FAILED };
 
@@ -35,6 +40,7 @@ struct rlab_sess {
     int sent_close, got_close;
 
     uint8_t *out; /* queued output: out[off..len) */
+    uint8_t *in;  /* receive buffer of RLAB_SESS_IN bytes, made at the first read */
     size_t off, len, cap;
 
     int tx_open;
@@ -293,6 +299,8 @@ void rlab_sess_free(struct rlab_sess *s)
         rlab_wipe(s->out, s->cap);
         free(s->out);
     }
+    if (s->in != NULL)
+        munmap(s->in, RLAB_SESS_IN); /* only ever held what crossed the wire */
     rlab_frame_reader_clear(&s->rd);
     rlab_wipe(s, sizeof *s);
     free(s);
@@ -377,14 +385,20 @@ static size_t msg_context(uint8_t *ctx, int c2s, uint64_t seq)
     return l + 9;
 }
 
-static int seal_queue(struct rlab_sess *s, int final)
+/* Seal len bytes at p as the next chunk, straight into the output queue. */
+static int seal_from(struct rlab_sess *s, const uint8_t *p, size_t len, int final)
 {
     int rc;
-    uint8_t *b = out_frame(s, RLAB_FRAME_CHUNK, s->tx_have + RLAB_STREAM_TAG, &rc);
+    uint8_t *b = out_frame(s, RLAB_FRAME_CHUNK, len + RLAB_STREAM_TAG, &rc);
     if (b == NULL)
         return rc;
-    size_t n = s->tx_have + RLAB_STREAM_TAG;
-    rc = rlab_stream_seal_chunk(&s->tx, s->tx_buf, s->tx_have, final, b, &n);
+    size_t n = len + RLAB_STREAM_TAG;
+    return rlab_stream_seal_chunk(&s->tx, p, len, final, b, &n);
+}
+
+static int seal_queue(struct rlab_sess *s, int final)
+{
+    int rc = seal_from(s, s->tx_buf, s->tx_have, final);
     rlab_wipe(s->tx_buf, s->tx_have);
     s->tx_have = 0;
     return rc;
@@ -430,6 +444,18 @@ int rlab_sess_msg_write(struct rlab_sess *s, const uint8_t *p, size_t len)
     if (rlab_sess_pending(s) + len + len / 1024 + 64 > RLAB_SESS_OUT_MAX)
         return RLAB_ERR_TOO_BIG;
     while (len > 0) {
+        if (s->tx_have == 0 && len >= RLAB_STREAM_CHUNK) {
+            /* A whole chunk in the caller's buffer is sealed where it lies
+             * (a full chunk is never the final one). */
+            int rc = seal_from(s, p, RLAB_STREAM_CHUNK, 0);
+            if (rc != RLAB_OK) {
+                sess_fail(s, RLAB_ALERT_INTERNAL, rc, 0, "cannot seal a chunk");
+                return rc;
+            }
+            p += RLAB_STREAM_CHUNK;
+            len -= RLAB_STREAM_CHUNK;
+            continue;
+        }
         size_t take = RLAB_STREAM_CHUNK - s->tx_have;
         if (take > len)
             take = len;
@@ -691,13 +717,24 @@ static void on_eof(struct rlab_sess *s)
 
 static void on_readable(struct rlab_sess *s)
 {
-    uint8_t buf[65536];
+    if (s->in == NULL) {
+        /* mapped, not malloc'd: given back whole when the session ends, so
+         * that many short sessions do not leave the heap fragmented */
+        void *m = mmap(NULL, RLAB_SESS_IN, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS,
+                       -1, 0);
+        if (m == MAP_FAILED) {
+            sess_fail(s, RLAB_ALERT_INTERNAL, RLAB_ERR_NOMEM, 0, "out of memory for a read");
+            return;
+        }
+        s->in = m;
+    }
+    uint8_t *buf = s->in;
     /* At most 16 reads per call, so that one busy peer does not starve the
      * others; but once the session has ended cleanly, read on to the end of
      * what has arrived: anything there is data after the peer's close, and
      * must be reported as such however much came before it. */
     for (int rounds = 0; rounds < 16 || s->state == ST_ENDED; rounds++) {
-        ssize_t n = recv(s->fd, buf, sizeof buf, 0);
+        ssize_t n = recv(s->fd, buf, RLAB_SESS_IN, 0);
         if (n == 0) {
             on_eof(s);
             return;
@@ -734,10 +771,11 @@ static void on_readable(struct rlab_sess *s)
             if (rc == 1)
                 on_frame(s, type, body, blen);
         }
-        rlab_wipe(buf, (size_t)n);
+        /* buf is what crossed the wire (handshake frames and sealed
+         * chunks): nothing secret, so it is not wiped. */
         if (s->state == ST_FAILED)
             return;
-        if ((size_t)n < sizeof buf)
+        if ((size_t)n < RLAB_SESS_IN)
             return;
     }
 }
