@@ -1,7 +1,7 @@
 #!/bin/sh
 # bench_timing.sh RSALAB BENCH_CHECK [BACKENDS]: a small `rsalab bench
-# timing` (every operation, every backend given, 200 measurements per
-# class) into a temporary folder, then bench_check on its CSV and JSON:
+# timing` (every operation, every backend given, 1024-bit keys, 200
+# measurements per class) into a temporary folder, then bench_check on its CSV and JSON:
 # a row per backend and operation, each a comparison with a finite |t| or
 # a skip with its reason, and the trace for the plot.  Never the size of t:
 # on a shared machine that is noise.
@@ -9,7 +9,7 @@ set -eu
 rsalab=$1 check=$2 backends=${3:-}
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-set -- timing --samples 200 --bits 2048 --out "$tmp/run" --json "$tmp/copy.json"
+set -- timing --samples 200 --bits 1024 --out "$tmp/run" --json "$tmp/copy.json"
 [ -n "$backends" ] && set -- "$@" --backends "$backends"
 st=0
 "$rsalab" bench "$@" >"$tmp/out.txt" 2>&1 || st=$?

@@ -24,7 +24,7 @@ if(VALGRIND AND RSALAB_MEMCHECK_H_DIR AND NOT RSALAB_SANITIZE)
   add_test(NAME gmp.ctgrind
            COMMAND ${VALGRIND} --error-exitcode=1 --track-origins=yes
                    $<TARGET_FILE:test_gmp_ctgrind>)
-  set_tests_properties(gmp.ctgrind PROPERTIES TIMEOUT 1800 SKIP_RETURN_CODE 77)
+  set_tests_properties(gmp.ctgrind PROPERTIES TIMEOUT 1800 SKIP_RETURN_CODE 77 COST 25)
 else()
   message(STATUS "gmp.ctgrind left out (needs valgrind and valgrind/memcheck.h, "
                  "and no RSALAB_SANITIZE)")

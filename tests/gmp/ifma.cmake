@@ -11,7 +11,7 @@ if(RSALAB_SANITIZE)
 endif()
 rsalab_warnings(test_gmp_ifma)
 add_test(NAME gmp.ifma COMMAND test_gmp_ifma)
-set_tests_properties(gmp.ifma PROPERTIES TIMEOUT 1800 SKIP_RETURN_CODE 77)
+set_tests_properties(gmp.ifma PROPERTIES TIMEOUT 1800 SKIP_RETURN_CODE 77 COST 30)
 
 # time_gmp_engine: a measuring tool, not a test (timing never decides
 # pass/fail): the raw private operation of gmp against OpenSSL's on one key,
