@@ -405,6 +405,11 @@ static int configure(const struct args *a, struct rlab_bench_config *cfg)
 
 int rlab_cmd_bench(int argc, char **argv)
 {
+    /* one side of a throughput transfer, started by the bench itself */
+    if (argc >= 2 && strcmp(argv[1], "--transfer-side") == 0)
+        return rlab_app_registry(cmd) == RLAB_EXIT_OK
+                   ? rlab_bench_transfer_side(argc - 1, argv + 1)
+                   : RLAB_EXIT_USAGE;
     struct args a = {0};
     int st = parse(argc, argv, &a);
     if (st != RLAB_EXIT_OK)

@@ -424,6 +424,11 @@ void rlab_bench_ceiling_stream(const struct rlab_backend *aead_be,
                                const struct rlab_bench_config *cfg,
                                struct rlab_bench_cell *out);
 
+/* `rsalab bench --transfer-side ...`: one side of a throughput transfer, in
+ * a process of its own made by the bench (bench/session.c); not for users.
+ * argv[0] is "--transfer-side".  Exit status 0 done, 1 failed, 2 bad use. */
+int rlab_bench_transfer_side(int argc, char **argv);
+
 /* Peak resident set of this process (VmHWM of /proc/self/status) in KiB,
  * or -1.  rlab_bench_reset_peak_rss() resets it (writes "5" to
  * /proc/self/clear_refs); RLAB_OK or RLAB_ERR_IO. */

@@ -29,6 +29,7 @@
 #include "backends/ops.h"
 #include "bench/bench_int.h"
 #include "core/client.h"
+#include "core/fileio.h"
 #include "core/keycache.h"
 #include "core/server.h"
 
@@ -230,19 +231,208 @@ struct tput_msg {
     char why[200];
 };
 
-static void child_report(int fd, const struct tput_msg *m)
-{
-    ssize_t n = write(fd, m, sizeof *m);
-    (void)n;
-    _exit(m->rc == RLAB_OK ? 0 : 1);
-}
-
 static volatile sig_atomic_t server_stop;
 
 static void on_term(int sig)
 {
     (void)sig;
     server_stop = 1;
+}
+
+/* ---- the two sides, each a fresh process ------------------------------------------ */
+
+/*
+ * Each side is this program again (fork, then exec of /proc/self/exe with
+ * `bench --transfer-side`), not a bare fork: a child forked from the bench
+ * would inherit the state of every library the bench has used, and some do
+ * not survive fork() -- Botan 2's RSA hands half of each private operation
+ * to its thread pool, whose threads a forked child does not have, and waits
+ * for it forever.  The keys travel as DER files in the pair's folder.
+ */
+
+static int file_put(const char *dir, const char *name, const struct rlab_buf *b)
+{
+    char path[160];
+    snprintf(path, sizeof path, "%s/%s", dir, name);
+    return rlab_file_write(path, b->data, b->len, 0600, 1);
+}
+
+static int file_get(const char *dir, const char *name, struct rlab_buf *b)
+{
+    char path[160];
+    snprintf(path, sizeof path, "%s/%s", dir, name);
+    return rlab_file_read(path, 1 << 16, b);
+}
+
+static void side_files_remove(const char *dir)
+{
+    static const char *const names[] = {"server.p8", "client.p8", "pin.spki", "auth.spki"};
+    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
+        char path[160];
+        snprintf(path, sizeof path, "%s/%s", dir, names[i]);
+        unlink(path);
+    }
+}
+
+static int side_files_write(const struct pair *p)
+{
+    struct rlab_buf sk = RLAB_BUF_INIT, ck = RLAB_BUF_INIT, auth = RLAB_BUF_INIT;
+    int rc = rlab_key_export(p->sbe, p->server_id, RLAB_KEYFMT_PKCS8, RLAB_ENC_DER, &sk);
+    if (rc == RLAB_OK)
+        rc = rlab_key_export(p->cbe, p->client_id, RLAB_KEYFMT_PKCS8, RLAB_ENC_DER, &ck);
+    if (rc == RLAB_OK)
+        rc = file_put(p->dir, "server.p8", &sk);
+    if (rc == RLAB_OK)
+        rc = file_put(p->dir, "client.p8", &ck);
+    if (rc == RLAB_OK)
+        rc = file_put(p->dir, "pin.spki", &p->pin);
+    auth.data = p->auth.v[0].spki;
+    auth.len = p->auth.v[0].spki_len;
+    if (rc == RLAB_OK)
+        rc = file_put(p->dir, "auth.spki", &auth);
+    rlab_buf_clear(&sk);
+    rlab_buf_clear(&ck);
+    return rc;
+}
+
+static void close_fd(int *fd)
+{
+    if (*fd >= 0)
+        close(*fd);
+    *fd = -1;
+}
+
+/* fork + exec of this program as one side; the child's pid, or -1. */
+static pid_t side_spawn(const char *role, const struct pair *p, const struct rlab_backend *be,
+                        int fd_a, int fd_b, const char *extra)
+{
+    char a[16], b[16];
+    snprintf(a, sizeof a, "%d", fd_a);
+    snprintf(b, sizeof b, "%d", fd_b);
+    char *argv[] = {"rsalab", "bench", "--transfer-side", (char *)role, (char *)p->dir,
+                    (char *)be->name, a, b, (char *)extra, NULL};
+    pid_t pid = fork();
+    if (pid == 0) {
+        /* every pipe is close-on-exec but the two this side keeps */
+        if (fd_a >= 0)
+            fcntl(fd_a, F_SETFD, 0);
+        fcntl(fd_b, F_SETFD, 0);
+        execv("/proc/self/exe", argv);
+        _exit(127);
+    }
+    return pid;
+}
+
+/* The server side: argv = DIR BACKEND READY_FD REPORT_FD. */
+static int side_server(const char *dir, const struct rlab_backend *be, int ready, int report)
+{
+    struct tput_msg m = {0};
+    rlab_key *id = NULL;
+    struct rlab_buf der = RLAB_BUF_INIT, auth_der = RLAB_BUF_INIT;
+    struct rlab_authset auth = {0};
+    rlab_bench_reset_peak_rss();
+    signal(SIGTERM, on_term);
+    char inbox[96];
+    snprintf(inbox, sizeof inbox, "%s/in", dir);
+    mkdir(inbox, 0700);
+    m.rc = file_get(dir, "server.p8", &der);
+    if (m.rc == RLAB_OK)
+        m.rc = rlab_key_import(be, RLAB_KEYFMT_PKCS8, RLAB_ENC_DER, der.data, der.len, &id);
+    if (m.rc == RLAB_OK)
+        m.rc = file_get(dir, "auth.spki", &auth_der);
+    if (m.rc == RLAB_OK && (auth.v = calloc(1, sizeof *auth.v)) == NULL)
+        m.rc = RLAB_ERR_NOMEM;
+    if (m.rc == RLAB_OK) {
+        auth.v[0].spki = auth_der.data;
+        auth.v[0].spki_len = auth_der.len;
+        snprintf(auth.v[0].name, sizeof auth.v[0].name, "bench");
+        auth.n = 1;
+        auth_der.data = NULL;
+    }
+    struct rlab_server_config sc = {
+        .be = be, .identity = id, .auth = &auth, .port = 0, .inbox = inbox, .console_fd = -1,
+        /* the figure is the protocol's: the log line's SHA-256 would cost
+         * more CPU per byte than the decryption (BENCHMARKS.md) */
+        .no_digest = 1,
+    };
+    struct rlab_server *srv = NULL;
+    if (m.rc == RLAB_OK)
+        m.rc = rlab_server_new(&sc, &srv);
+    unsigned port = m.rc == RLAB_OK ? rlab_server_port(srv) : 0;
+    ssize_t w = write(ready, &port, sizeof port);
+    (void)w;
+    if (m.rc == RLAB_OK)
+        m.rc = rlab_server_run(srv, &server_stop);
+    if (m.rc != RLAB_OK)
+        snprintf(m.why, sizeof m.why, "%s", rlab_error_detail());
+    rlab_server_free(srv);
+    char got[160];
+    snprintf(got, sizeof got, "%s/payload.bin", inbox);
+    unlink(got);
+    rmdir(inbox);
+    rlab_key_free(id);
+    rlab_buf_clear(&der);
+    rlab_buf_clear(&auth_der);
+    rlab_authset_clear(&auth);
+    m.rss_kib = peak_rss();
+    w = write(report, &m, sizeof m);
+    (void)w;
+    return m.rc == RLAB_OK ? 0 : 1;
+}
+
+/* The client side: argv = DIR BACKEND PORT REPORT_FD. */
+static int side_client(const char *dir, const struct rlab_backend *be, unsigned port, int report)
+{
+    struct tput_msg m = {0};
+    rlab_key *id = NULL;
+    struct rlab_buf der = RLAB_BUF_INIT, pin = RLAB_BUF_INIT;
+    rlab_bench_reset_peak_rss();
+    m.rc = file_get(dir, "client.p8", &der);
+    if (m.rc == RLAB_OK)
+        m.rc = rlab_key_import(be, RLAB_KEYFMT_PKCS8, RLAB_ENC_DER, der.data, der.len, &id);
+    if (m.rc == RLAB_OK)
+        m.rc = file_get(dir, "pin.spki", &pin);
+    char src[128];
+    snprintf(src, sizeof src, "%s/payload.bin", dir);
+    struct rlab_client_config cc = {
+        .be = be, .identity = id, .pin = pin.data, .pin_len = pin.len, .port = port,
+    };
+    struct rlab_client *cl = NULL;
+    if (m.rc == RLAB_OK)
+        m.rc = rlab_client_connect(&cc, &cl);
+    double t0 = now_s();
+    if (m.rc == RLAB_OK)
+        m.rc = rlab_client_send_file(cl, src, NULL, NULL, NULL, NULL);
+    /* The server answers the close after it has taken the whole file. */
+    if (m.rc == RLAB_OK)
+        m.rc = rlab_client_close(cl, 600000);
+    m.seconds = now_s() - t0;
+    if (m.rc != RLAB_OK)
+        snprintf(m.why, sizeof m.why, "%s", rlab_error_detail());
+    rlab_client_free(cl);
+    rlab_key_free(id);
+    rlab_buf_clear(&der);
+    rlab_buf_clear(&pin);
+    m.rss_kib = peak_rss();
+    ssize_t w = write(report, &m, sizeof m);
+    (void)w;
+    return m.rc == RLAB_OK ? 0 : 1;
+}
+
+int rlab_bench_transfer_side(int argc, char **argv)
+{
+    /* argv: --transfer-side ROLE DIR BACKEND FD_A FD_B [PORT] */
+    if (argc < 6)
+        return 2;
+    const struct rlab_backend *be = rlab_backend_find(argv[3]);
+    int fd_a = atoi(argv[4]), fd_b = atoi(argv[5]);
+    if (be == NULL)
+        return 2;
+    if (strcmp(argv[1], "server") == 0)
+        return side_server(argv[2], be, fd_a, fd_b);
+    if (strcmp(argv[1], "client") == 0 && argc >= 7)
+        return side_client(argv[2], be, (unsigned)atoi(argv[6]), fd_b);
+    return 2;
 }
 
 int rlab_bench_transfer(const struct rlab_backend *sbe, const struct rlab_backend *cbe,
@@ -258,66 +448,28 @@ int rlab_bench_transfer(const struct rlab_backend *sbe, const struct rlab_backen
         rc = rc == RLAB_OK ? RLAB_ERR_IO : rc;
     if (fd >= 0)
         close(fd);
+    if (rc == RLAB_OK)
+        rc = side_files_write(&p);
     int sp[2] = {-1, -1}, cp[2] = {-1, -1}, ready[2] = {-1, -1};
-    if (rc == RLAB_OK && (pipe(sp) != 0 || pipe(cp) != 0 || pipe(ready) != 0))
+    if (rc == RLAB_OK &&
+        (pipe2(sp, O_CLOEXEC) != 0 || pipe2(cp, O_CLOEXEC) != 0 || pipe2(ready, O_CLOEXEC) != 0))
         rc = RLAB_ERR_IO;
     fflush(NULL);
     pid_t server = -1, client = -1;
-    if (rc == RLAB_OK && (server = fork()) == 0) {
-        /* The server process: its inbox is p.dir/in */
-        struct tput_msg m = {0};
-        rlab_bench_reset_peak_rss();
-        signal(SIGTERM, on_term);
-        char inbox[96];
-        snprintf(inbox, sizeof inbox, "%s/in", p.dir);
-        mkdir(inbox, 0700);
-        struct rlab_server_config sc = {
-            .be = p.sbe, .identity = p.server_id, .auth = &p.auth, .port = 0,
-            .inbox = inbox, .console_fd = -1,
-            /* the figure is the protocol's: the log line's SHA-256 would
-             * cost more CPU per byte than the decryption (BENCHMARKS.md) */
-            .no_digest = 1,
-        };
-        struct rlab_server *srv = NULL;
-        m.rc = rlab_server_new(&sc, &srv);
-        unsigned port = m.rc == RLAB_OK ? rlab_server_port(srv) : 0;
-        ssize_t w = write(ready[1], &port, sizeof port);
-        (void)w;
-        if (m.rc == RLAB_OK)
-            m.rc = rlab_server_run(srv, &server_stop);
-        rlab_server_free(srv);
-        char got[160];
-        snprintf(got, sizeof got, "%s/payload.bin", inbox);
-        unlink(got);
-        rmdir(inbox);
-        m.rss_kib = peak_rss();
-        child_report(sp[1], &m);
-    }
+    if (rc == RLAB_OK && (server = side_spawn("server", &p, sbe, ready[1], sp[1], NULL)) < 0)
+        rc = RLAB_ERR_IO;
+    /* Only the children write into the pipes: with the parent's ends
+     * closed, a child that dies shows as the end of its pipe at once. */
+    close_fd(&ready[1]);
+    close_fd(&sp[1]);
     unsigned port = 0;
     if (rc == RLAB_OK && (read(ready[0], &port, sizeof port) != (ssize_t)sizeof port || port == 0))
         rc = RLAB_ERR_IO;
-    if (rc == RLAB_OK && (client = fork()) == 0) {
-        struct tput_msg m = {0};
-        rlab_bench_reset_peak_rss();
-        struct rlab_client_config cc = {
-            .be = p.cbe, .identity = p.client_id, .pin = p.pin.data, .pin_len = p.pin.len,
-            .port = port,
-        };
-        struct rlab_client *cl = NULL;
-        m.rc = rlab_client_connect(&cc, &cl);
-        double t0 = now_s();
-        if (m.rc == RLAB_OK)
-            m.rc = rlab_client_send_file(cl, src, NULL, NULL, NULL, NULL);
-        /* The server answers the close after it has taken the whole file. */
-        if (m.rc == RLAB_OK)
-            m.rc = rlab_client_close(cl, 600000);
-        m.seconds = now_s() - t0;
-        if (m.rc != RLAB_OK)
-            snprintf(m.why, sizeof m.why, "%s", rlab_error_detail());
-        rlab_client_free(cl);
-        m.rss_kib = peak_rss();
-        child_report(cp[1], &m);
-    }
+    char port_s[16];
+    snprintf(port_s, sizeof port_s, "%u", port);
+    if (rc == RLAB_OK && (client = side_spawn("client", &p, cbe, -1, cp[1], port_s)) < 0)
+        rc = RLAB_ERR_IO;
+    close_fd(&cp[1]);
     struct tput_msg cm = {.rc = RLAB_ERR_IO}, sm = {.rc = RLAB_ERR_IO};
     if (client > 0) {
         if (read(cp[0], &cm, sizeof cm) != (ssize_t)sizeof cm)
@@ -336,6 +488,7 @@ int rlab_bench_transfer(const struct rlab_backend *sbe, const struct rlab_backen
         if (ready[i] >= 0) close(ready[i]);
     }
     unlink(src);
+    side_files_remove(p.dir);
     if (rc == RLAB_OK)
         rc = cm.rc;
     if (rc != RLAB_OK)
