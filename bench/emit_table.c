@@ -302,7 +302,7 @@ static void emit_skip(const struct rlab_bench_result *r, FILE *f, enum rlab_benc
         fprintf(f, "  skipped: %s\n", c->reason);
 }
 
-static void emit_handshake(const struct rlab_bench_result *r, FILE *f)
+static void emit_handshake(const struct rlab_bench_result *r, FILE *f, struct notes *ns)
 {
     const struct rlab_bench_config *c = &r->cfg;
     fprintf(f, "\nhandshake (rsalab/1, identity %u-bit, transient %u-bit):\n", c->hs_id_bits,
@@ -316,6 +316,11 @@ static void emit_handshake(const struct rlab_bench_result *r, FILE *f)
     for (size_t i = 0; i < r->n_hs; i++) {
         const struct rlab_bench_hs_row *h = &r->hs[i];
         char v[24], p50[24], p99[24];
+        if (fmt_missing(v, sizeof v, &h->rate, c->backends[h->server]->name, ns)) {
+            fprintf(f, "  %s <- %s: %s\n", c->backends[h->server]->name,
+                    c->backends[h->client]->name, v);
+            continue;
+        }
         fmt_num(v, sizeof v, h->rate.stat.median);
         fmt_num(p50, sizeof p50, h->lat_p50_ms);
         fmt_num(p99, sizeof p99, h->lat_p99_ms);
@@ -326,7 +331,7 @@ static void emit_handshake(const struct rlab_bench_result *r, FILE *f)
     emit_skip(r, f, RLAB_BG_HANDSHAKE);
 }
 
-static void emit_throughput(const struct rlab_bench_result *r, FILE *f)
+static void emit_throughput(const struct rlab_bench_result *r, FILE *f, struct notes *ns)
 {
     const struct rlab_bench_config *c = &r->cfg;
     const struct rlab_bench_ceilings *ce = &r->ceil;
@@ -360,6 +365,11 @@ static void emit_throughput(const struct rlab_bench_result *r, FILE *f)
         const struct rlab_bench_tput_row *t = &r->tput[i];
         char sz[24];
         size_name(sz, sizeof sz, t->payload);
+        if (fmt_missing(v, sizeof v, &t->rate, c->backends[t->server]->name, ns)) {
+            fprintf(f, "  transfer %s -> %s, %s: %s\n", c->backends[t->client]->name,
+                    c->backends[t->server]->name, sz, v);
+            continue;
+        }
         fmt_num(v, sizeof v, t->rate.stat.median);
         fprintf(f, "  transfer %s -> %s, %s: %s MB/s, peak RSS %ld / %ld KiB\n",
                 c->backends[t->client]->name, c->backends[t->server]->name, sz, v,
@@ -379,9 +389,9 @@ void rlab_bench_emit_table(const struct rlab_bench_result *r, FILE *f)
     if (c->groups & (1u << RLAB_BG_CHUNKING))
         emit_chunking(r, f, &ns);
     if (c->groups & (1u << RLAB_BG_HANDSHAKE))
-        emit_handshake(r, f);
+        emit_handshake(r, f, &ns);
     if (c->groups & (1u << RLAB_BG_THROUGHPUT))
-        emit_throughput(r, f);
+        emit_throughput(r, f, &ns);
     rlab_bench_timing_table(r, f);
     if (ns.n > 0)
         fputc('\n', f);
