@@ -172,8 +172,7 @@ static void read_ceilings(const struct rlab_bench_result *r, FILE *f)
                 tcp, tcp / mc);
     if (!isnan(ib))
         fprintf(f, "- Storing a %llu MiB file through the server's file writer alone: %.0f MB/s "
-                   "(%.2fx memcpy): fresh memory for a large file is what a large transfer "
-                   "pays for first.\n",
+                   "(%.2fx memcpy).\n",
                 (unsigned long long)(ce->inbox_bytes >> 20), ib, isnan(mc) ? NAN : ib / mc);
     for (size_t b = 0; b < r->cfg.n_backends; b++) {
         double st = med(&ce->stream[b]);
@@ -202,13 +201,22 @@ static void read_ceilings(const struct rlab_bench_result *r, FILE *f)
 
 static void read_handshake(const struct rlab_bench_result *r, FILE *f)
 {
+    size_t skipped = 0;
     for (size_t i = 0; i < r->n_hs; i++) {
         const struct rlab_bench_hs_row *h = &r->hs[i];
+        if (h->rate.status != RLAB_BENCH_DONE) {
+            skipped++; /* the tables give the reason */
+            continue;
+        }
         fprintf(f, "- Handshakes, %s server and %s client: %.0f/s, %.2fx the bound of %.0f/s; "
                    "latency p50 %.2f ms, p99 %.2f ms.\n",
                 name(r, h->server), name(r, h->client), med(&h->rate), h->ratio, h->bound,
                 h->lat_p50_ms, h->lat_p99_ms);
     }
+    if (skipped > 0)
+        fprintf(f, "- %zu handshake pair%s did not run (a backend without what rsalab/1 needs; "
+                   "see the table).\n",
+                skipped, skipped == 1 ? "" : "s");
 }
 
 /* ---- tables ------------------------------------------------------------------ */
