@@ -38,18 +38,7 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 2' INT TERM HUP
 
-n=0
-failed=0
-check() { # check CONDITION-STATUS WHAT
-    n=$((n + 1))
-    if [ "$1" -eq 0 ]; then
-        echo "ok $n - $2"
-    else
-        failed=$((failed + 1))
-        echo "not ok $n - $2"
-    fi
-}
-show() { sed 's/^/    | /' "$1" | head -n 20; }
+. "$(dirname "$0")/tap.sh"
 die() { # a step the rest depends on failed
     check 1 "$1"
     [ -n "${2:-}" ] && show "$2"
@@ -78,15 +67,7 @@ truncate -s "$SIZE" "$tmp/big.bin" || die "truncate -s $SIZE"
 "$RSALAB" serve --backend "$BE" --key "$tmp/server.pem" --authorized "$tmp/authorized" \
     --inbox "$tmp/inbox" --port 0 </dev/null >"$tmp/serve.out" 2>"$tmp/serve.err" &
 server_pid=$!
-port=
-i=0
-while [ $i -lt 300 ] && [ -z "$port" ]; do
-    port=$(sed -n 's/.*listening on 127\.0\.0\.1 port \([0-9][0-9]*\).*/\1/p' "$tmp/serve.err")
-    [ -n "$port" ] && break
-    kill -0 "$server_pid" 2>/dev/null || break
-    sleep 0.1
-    i=$((i + 1))
-done
+port=$(serve_port "$tmp/serve.err" "$server_pid")
 [ -n "$port" ] || die "rsalab serve is listening" "$tmp/serve.err"
 check 0 "rsalab serve --port 0 listens on port $port ($BE)"
 
