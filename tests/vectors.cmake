@@ -2,7 +2,9 @@
 # tests/CMakeLists.txt, which sets RSALAB_VECTOR_DIR, RSALAB_WYCHEPROOF_DIR
 # and (top level) RSALAB_BACKENDS.
 #
-#   vectors.<backend>.<source>.<file stem>   one per (backend, vector file)
+#   vectors.<backend>.<source>.<family>      one per (backend, source, family),
+#                                            e.g. vectors.gmp.cavp.pss: every
+#                                            file of that group in one run
 #   interop.<bits>                           one per key size
 #   vectors.selftest.*                       the runner itself must notice a
 #                                            wrong vector and name it
@@ -84,24 +86,45 @@ foreach(f ${_wp_json})
   endif()
 endforeach()
 
+# One test per (backend, source, family): the files of a group run in one
+# process (its report names each file and each failure), since under the
+# sanitizers starting the program costs more than most files.
+set(_groups "")
+foreach(entry ${_vector_files})
+  string(REPLACE "|" ";" _parts "${entry}")
+  list(GET _parts 0 _source)
+  list(GET _parts 1 _family)
+  list(GET _parts 2 _file)
+  if(NOT EXISTS "${_file}")
+    continue()
+  endif()
+  string(TOLOWER "${_source}.${_family}" _g)
+  if(NOT _g IN_LIST _groups)
+    list(APPEND _groups "${_g}")
+    set(_grp_fam_${_g} "${_family}")
+    set(_grp_files_${_g} "")
+  endif()
+  list(APPEND _grp_files_${_g} --file "${_file}")
+endforeach()
+
 set(_n_vector_tests 0)
+set(_n_vector_files 0)
+foreach(entry ${_vector_files})
+  string(REPLACE "|" ";" _parts "${entry}")
+  list(GET _parts 2 _file)
+  if(EXISTS "${_file}")
+    math(EXPR _n_vector_files "${_n_vector_files} + 1")
+  endif()
+endforeach()
 foreach(be ${RSALAB_BACKENDS})
-  foreach(entry ${_vector_files})
-    string(REPLACE "|" ";" _parts "${entry}")
-    list(GET _parts 0 _source)
-    list(GET _parts 1 _family)
-    list(GET _parts 2 _file)
-    if(NOT EXISTS "${_file}")
-      continue()
-    endif()
+  foreach(_g ${_groups})
     set(_strict "")
-    if(be IN_LIST RSALAB_STRICT_BACKENDS AND _family IN_LIST _rsa_families)
+    if(be IN_LIST RSALAB_STRICT_BACKENDS AND _grp_fam_${_g} IN_LIST _rsa_families)
       set(_strict --fail-on-skip)
     endif()
-    get_filename_component(_stem "${_file}" NAME_WLE)
-    set(_name "vectors.${be}.${_source}.${_stem}")
+    set(_name "vectors.${be}.${_g}")
     add_test(NAME ${_name}
-             COMMAND $<TARGET_FILE:rsalab> vectors --backend ${be} --file "${_file}"
+             COMMAND $<TARGET_FILE:rsalab> vectors --backend ${be} ${_grp_files_${_g}}
                      --vectors "${RSALAB_VECTOR_DIR}" ${_wp_args} ${_strict})
     set_tests_properties(${_name} PROPERTIES LABELS "vectors;${be}"
                          SKIP_REGULAR_EXPRESSION "rsalab vectors: all skipped"
@@ -111,27 +134,22 @@ foreach(be ${RSALAB_BACKENDS})
 endforeach()
 # The gmp backend's RSA files again on its mpn_sec_powm engine (the default
 # takes AVX-512 IFMA where the CPU has it; backends/gmp/gmp_r52.h):
-# vectors.gmp-mpn.<source>.<file stem>.
+# vectors.gmp-mpn.<source>.<family>.
 if("gmp" IN_LIST RSALAB_BACKENDS)
-  foreach(entry ${_vector_files})
-    string(REPLACE "|" ";" _parts "${entry}")
-    list(GET _parts 0 _source)
-    list(GET _parts 1 _family)
-    list(GET _parts 2 _file)
-    if(NOT EXISTS "${_file}" OR NOT _family IN_LIST _rsa_families)
+  foreach(_g ${_groups})
+    if(NOT _grp_fam_${_g} IN_LIST _rsa_families)
       continue()
     endif()
-    get_filename_component(_stem "${_file}" NAME_WLE)
-    set(_name "vectors.gmp-mpn.${_source}.${_stem}")
+    set(_name "vectors.gmp-mpn.${_g}")
     add_test(NAME ${_name}
-             COMMAND $<TARGET_FILE:rsalab> vectors --backend gmp --file "${_file}"
+             COMMAND $<TARGET_FILE:rsalab> vectors --backend gmp ${_grp_files_${_g}}
                      --vectors "${RSALAB_VECTOR_DIR}" ${_wp_args} --fail-on-skip)
     set_tests_properties(${_name} PROPERTIES LABELS "vectors;gmp" SKIP_RETURN_CODE 77
                          TIMEOUT 600 ENVIRONMENT RSALAB_GMP_ENGINE=mpn)
     math(EXPR _n_vector_tests "${_n_vector_tests} + 1")
   endforeach()
 endif()
-message(STATUS "rsalab: ${_n_vector_tests} vector tests")
+message(STATUS "rsalab: ${_n_vector_tests} vector tests over ${_n_vector_files} files")
 
 set(_rsa "${_v}/asymmetric/RSA")
 # The runner must see a wrong vector: a copy of SigVer15_186-3.rsp with one
