@@ -7,7 +7,8 @@
  * A transient key lives only in memory.  It is reference-counted so that a
  * rotation does not pull it from under a handshake in progress: each
  * handshake holds a reference until it ends, and the last reference wipes
- * and frees the key.  Not thread-safe: one event loop owns a key.
+ * and frees the key.  The count is atomic, so that threads may share a key
+ * (a test's clients do); a key's other fields are set once, at creation.
  */
 #ifndef RLAB_TKEY_H
 #define RLAB_TKEY_H
@@ -29,6 +30,10 @@ struct rlab_tkey {
 /* Generate a transient key of `bits` (0: RLAB_TKEY_BITS) with backend be;
  * *out holds one reference. */
 int rlab_tkey_new(const struct rlab_backend *be, unsigned bits, struct rlab_tkey **out);
+/* A transient key around `key` (a private key made elsewhere, e.g. a pool
+ * of keys generated ahead of time); takes ownership of key, also on failure.
+ * *out holds one reference. */
+int rlab_tkey_adopt(rlab_key *key, struct rlab_tkey **out);
 /* Take another reference; returns t. */
 struct rlab_tkey *rlab_tkey_get(struct rlab_tkey *t);
 /* Drop a reference; the last one wipes and frees the key.  NULL ok. */

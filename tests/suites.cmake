@@ -7,8 +7,12 @@
 # command-line interop script runs once per backend when the tool is found.
 # A binary whose every case was a skip exits 77, shown by ctest as skipped.
 
+# The key folder (keydir.c), without Check: the protocol tests use it too.
+add_library(rlab_keydir STATIC keydir.c)
+target_link_libraries(rlab_keydir PUBLIC rlab_core)
+rsalab_warnings(rlab_keydir)
 add_library(rlab_testutil STATIC testutil.c testkeys.c)
-target_link_libraries(rlab_testutil PUBLIC rlab_core PkgConfig::CHECK)
+target_link_libraries(rlab_testutil PUBLIC rlab_core rlab_keydir PkgConfig::CHECK)
 rsalab_warnings(rlab_testutil)
 
 # Per-test timeouts are generous on purpose: they only catch hangs (timing

@@ -6,11 +6,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <time.h>
 
 #include "backends/ops.h"
-#include "core/fileio.h"
+#include "tests/keydir.h"
 #include "tests/testutil.h"
 
 #define TU_MAX_KEYS 96
@@ -71,63 +70,22 @@ int tu_key_copy(const struct rlab_backend *dst, const rlab_key *src, int public_
     return rc;
 }
 
-/*
- * The key folder (RSALAB_TEST_KEY_DIR, set by ctest on the cross and
- * memcheck tests): a key a backend generated is kept there as PKCS#8 DER,
- * written by that backend, and later processes import it with the same
- * backend instead of generating again.  The eight cross.A-* tests then
- * share A's keys, and valgrind rarely has to watch a key being generated.
- * Anything wrong with a file (missing, cut short, refused) just means the
- * key is generated again and the file rewritten.
- */
-static int key_path(const struct key_entry *e, char *path, size_t len)
-{
-    const char *dir = getenv("RSALAB_TEST_KEY_DIR");
-    if (dir == NULL || dir[0] == '\0')
-        return -1;
-    struct rlab_op_query qe = {.op = RLAB_OP_EXPORT}, qi = {.op = RLAB_OP_IMPORT};
-    if (rlab_backend_check(e->be, &qe) != NULL || rlab_backend_check(e->be, &qi) != NULL)
-        return -1;
-    int n = snprintf(path, len, "%s/%s-%u-%d.p8.der", dir, e->be->name, e->bits, e->slot);
-    return n > 0 && (size_t)n < len ? 0 : -1;
-}
-
+/* The key folder (tests/keydir.h): the eight cross.A-* tests share A's
+ * keys, and valgrind rarely has to watch a key being generated. */
 static int key_load(struct key_entry *e)
 {
-    char path[1024];
-    if (key_path(e, path, sizeof path) != 0)
-        return RLAB_ERR_UNSUPPORTED;
-    struct rlab_buf der = RLAB_BUF_INIT;
-    int rc = rlab_file_read(path, 1 << 16, &der);
-    if (rc == RLAB_OK)
-        rc = rlab_key_import(e->be, RLAB_KEYFMT_PKCS8, RLAB_ENC_DER, der.data, der.len, &e->key);
-    rlab_buf_clear(&der);
-    if (rc == RLAB_OK && e->key->bits != e->bits) {
-        rlab_key_free(e->key);
-        e->key = NULL;
-        rc = RLAB_ERR_KEY_INVALID;
-    }
-    rlab_error_clear();
+    int rc = tk_dir_load(e->be, e->bits, e->slot, &e->key);
     if (rc != RLAB_OK)
         return rc;
     e->rc = RLAB_OK;
-    printf("key %s %u #%d from %s\n", e->be->name, e->bits, e->slot, path);
+    printf("key %s %u #%d from the key folder\n", e->be->name, e->bits, e->slot);
     fflush(stdout);
     return RLAB_OK;
 }
 
 static void key_save(const struct key_entry *e)
 {
-    char path[1024];
-    if (key_path(e, path, sizeof path) != 0)
-        return;
-    mkdir(getenv("RSALAB_TEST_KEY_DIR"), 0700);
-    struct rlab_buf der = RLAB_BUF_INIT;
-    /* written beside, then renamed: a reader never sees half a file */
-    if (rlab_key_export(e->be, e->key, RLAB_KEYFMT_PKCS8, RLAB_ENC_DER, &der) == RLAB_OK)
-        rlab_file_write(path, der.data, der.len, 0600, 1);
-    rlab_buf_clear(&der);
-    rlab_error_clear();
+    tk_dir_save(e->be, e->bits, e->slot, e->key);
 }
 
 /* Generate (or import from a generating backend) the key of entry e. */

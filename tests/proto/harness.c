@@ -17,6 +17,8 @@
 #include "backends/ops.h"
 #include "core/fileio.h"
 #include "core/frame.h"
+#include "core/tkey.h"
+#include "tests/keydir.h"
 
 /* ---- keys ------------------------------------------------------------------ */
 
@@ -59,6 +61,10 @@ const char *ph_unfit(const char *a, const char *b)
     return why != NULL ? why : unfit_one(rlab_backend_find(b));
 }
 
+/* Slots in the key folder (tests/keydir.h) for the protocol tests' keys,
+ * apart from the suites' slots 0..3. */
+enum { SLOT_SERVER_ID = 10, SLOT_ALICE, SLOT_MALLORY, SLOT_SERVER_TK, SLOT_CLIENT_TK };
+
 int ph_keys_make(struct ph_keys *k, const char *server_be, const char *client_be)
 {
     memset(k, 0, sizeof *k);
@@ -67,15 +73,24 @@ int ph_keys_make(struct ph_keys *k, const char *server_be, const char *client_be
     k->cbe = rlab_backend_find(client_be);
     if (k->sbe == NULL || k->cbe == NULL)
         return -1;
-    int rc = rlab_keygen(k->sbe, 2048, 65537, NULL, &k->server_id);
+    rlab_key *stk = NULL, *ctk = NULL;
+    int rc = tk_dir_key(k->sbe, 2048, SLOT_SERVER_ID, &k->server_id);
     if (rc == RLAB_OK)
-        rc = rlab_keygen(k->cbe, 2048, 65537, NULL, &k->alice);
+        rc = tk_dir_key(k->cbe, 2048, SLOT_ALICE, &k->alice);
     if (rc == RLAB_OK)
-        rc = rlab_keygen(k->cbe, 2048, 65537, NULL, &k->mallory);
+        rc = tk_dir_key(k->cbe, 2048, SLOT_MALLORY, &k->mallory);
     if (rc == RLAB_OK)
         rc = spki_as(k->cbe, k->server_id, &k->pin);
     if (rc == RLAB_OK)
         rc = spki_as(k->cbe, k->mallory, &k->wrong_pin);
+    if (rc == RLAB_OK)
+        rc = tk_dir_key(k->sbe, RLAB_TKEY_BITS, SLOT_SERVER_TK, &stk);
+    if (rc == RLAB_OK)
+        rc = rlab_tkey_adopt(stk, &k->server_tk);
+    if (rc == RLAB_OK)
+        rc = tk_dir_key(k->cbe, RLAB_TKEY_BITS, SLOT_CLIENT_TK, &ctk);
+    if (rc == RLAB_OK)
+        rc = rlab_tkey_adopt(ctk, &k->client_tk);
     return rc == RLAB_OK ? 0 : -1;
 }
 
@@ -86,6 +101,9 @@ void ph_keys_clear(struct ph_keys *k)
     rlab_key_free(k->mallory);
     rlab_buf_clear(&k->pin);
     rlab_buf_clear(&k->wrong_pin);
+    rlab_tkey_put(k->server_tk);
+    rlab_tkey_put(k->client_tk);
+    k->server_tk = k->client_tk = NULL;
 }
 
 /* ---- the server ------------------------------------------------------------- */
@@ -239,7 +257,8 @@ int ph_server_start(struct ph_server *s, struct ph_keys *k, const struct ph_serv
         .be = k->sbe, .identity = k->server_id, .auth = &s->authset, .port = 0,
         .inbox = s->inbox, .console_fd = -1, .ctx = s, .log = log_line,
         .hs_timeout_ms = o ? o->hs_timeout_ms : 0, .stall_timeout_ms = o ? o->stall_timeout_ms : 0,
-        .max_clients = o ? o->max_clients : 0, .transient = o ? o->transient : NULL,
+        .max_clients = o ? o->max_clients : 0,
+        .transient = o && o->transient ? o->transient : k->server_tk,
         .tamper = o ? o->tamper : NULL, .stop_grace_ms = o ? o->stop_grace_ms : 0,
     };
     if (rlab_server_new(&sc, &s->srv) != RLAB_OK)
@@ -430,7 +449,7 @@ int ph_connect(struct ph_keys *k, unsigned port, rlab_key *id, const struct rlab
 {
     struct rlab_client_config cc = {
         .be = k->cbe, .identity = id, .pin = pin->data, .pin_len = pin->len, .port = port,
-        .tamper = tamper,
+        .tamper = tamper, .transient = k->client_tk,
     };
     return rlab_client_connect(&cc, out);
 }

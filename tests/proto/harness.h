@@ -22,6 +22,12 @@ struct ph_keys {
     rlab_key *alice, *mallory;      /* client backend; alice is authorized */
     struct rlab_buf pin;            /* server SPKI as the client backend writes it */
     struct rlab_buf wrong_pin;      /* mallory's SPKI */
+    /* Transient keys for the harness's servers (unless ph_server_opts gives
+     * one) and its clients: one each per process, not one per server or
+     * connection as rsalab serve and connect make them, since key
+     * generation would otherwise be most of the tests' time.  The forward
+     * secrecy test makes its own. */
+    struct rlab_tkey *server_tk, *client_tk;
 };
 
 /*
@@ -33,7 +39,9 @@ struct ph_keys {
  */
 const char *ph_unfit(const char *a, const char *b);
 
-/* Make (once) the keys for this pair of backends; 0 on success. */
+/* Make (once) the keys for this pair of backends; 0 on success.  They come
+ * from the key folder when ctest names one (RSALAB_TEST_KEY_DIR,
+ * tests/keydir.h), else they are generated. */
 int ph_keys_make(struct ph_keys *k, const char *server_be, const char *client_be);
 void ph_keys_clear(struct ph_keys *k);
 

@@ -80,7 +80,6 @@ static unsigned counts[16], detected[16], failures;
 
 struct worker {
     struct ph_server s;
-    struct rlab_tkey *tk;
     pthread_t thread;
     int err; /* the harness failed (not a fault finding) */
 };
@@ -107,7 +106,7 @@ static int one_session(struct worker *w, unsigned i)
         return w->err = 1;
     struct rlab_client_config cc = {
         .be = k.cbe, .identity = k.alice, .pin = k.pin.data, .pin_len = k.pin.len,
-        .port = ph_proxy_port(p), .transient = w->tk, .hs_timeout_ms = 2000,
+        .port = ph_proxy_port(p), .transient = k.client_tk, .hs_timeout_ms = 2000,
     };
     struct rlab_client *cl = NULL;
     int rc = rlab_client_connect(&cc, &cl);
@@ -200,8 +199,6 @@ int main(int argc, char **argv)
             printf("FAIL: cannot start server %u\n", w);
             return 1;
         }
-        if (rlab_tkey_new(k.cbe, 0, &W[w].tk) != RLAB_OK)
-            return 1;
     }
     for (unsigned w = 0; w < n_workers; w++)
         if (pthread_create(&W[w].thread, NULL, worker_main, &W[w]) != 0) {
@@ -236,7 +233,6 @@ int main(int argc, char **argv)
         bad++;
     }
     for (unsigned w = 0; w < n_workers; w++) {
-        rlab_tkey_put(W[w].tk);
         ph_server_stop(&W[w].s);
     }
     ph_keys_clear(&k);

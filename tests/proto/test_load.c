@@ -33,6 +33,7 @@
 #include <unistd.h>
 
 #include "backends/ops.h"
+#include "tests/keydir.h"
 #include "tests/proto/harness.h"
 
 #define CLIENTS 32
@@ -241,16 +242,22 @@ static void *client_main(void *arg)
     return NULL;
 }
 
-/* Transient keys for every other client from `first` (two threads share
- * the work: key generation is most of the set-up). */
+/* A transient key of its own for every other client from `first`, from the
+ * key folder when ctest names one (tests/keydir.h), else generated (two
+ * threads share the work: key generation is most of the set-up). */
 static void *make_tkeys(void *arg)
 {
     unsigned first = *(const unsigned *)arg;
-    for (unsigned c = first; c < CLIENTS; c += 2)
-        if (rlab_tkey_new(K.cbe, 0, &C[c].tk) != RLAB_OK) {
+    for (unsigned c = first; c < CLIENTS; c += 2) {
+        rlab_key *key = NULL;
+        int rc = tk_dir_key(K.cbe, RLAB_TKEY_BITS, 100 + (int)c, &key);
+        if (rc == RLAB_OK)
+            rc = rlab_tkey_adopt(key, &C[c].tk);
+        if (rc != RLAB_OK) {
             fail(&C[c], "transient key: %s", rlab_error_detail());
             break;
         }
+    }
     return NULL;
 }
 
