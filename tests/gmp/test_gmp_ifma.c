@@ -19,7 +19,7 @@
  *   - the table look-up, both kernels, for every pair of indices on random
  *     tables: the right entry for each modulus (with n = 20 one vector of
  *     the IFMA kernel holds digits of both).
- * COUNT is 100000 (20000 in a sanitizer build: RSALAB_TEST_SANITIZE), or
+ * COUNT is 100000 (5000 in a sanitizer build: RSALAB_TEST_SANITIZE), or
  * argv[2].  The seed is argv[1], RSALAB_TEST_SEED or the clock, and is
  * printed.  Without AVX-512 IFMA the portable kernel is checked alone and the
  * test exits 77 (skipped) saying so.
@@ -36,7 +36,7 @@
 #include "backends/gmp/gmp_r52.h"
 
 #ifdef RSALAB_TEST_SANITIZE
-#define DEFAULT_COUNT 20000ul
+#define DEFAULT_COUNT 5000ul
 #else
 #define DEFAULT_COUNT 100000ul
 #endif
