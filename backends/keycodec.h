@@ -1,7 +1,7 @@
 /*
  * A strict DER / PEM codec of the four RSA key formats, shared by the
  * backends whose library has no ASN.1 of its own or one too lax for the
- * interface (nettle, libgcrypt).  Library rlab_keycodec (keycodec_der.c,
+ * interface (nettle, libgcrypt, bearssl, wolfssl, libtomcrypt, botan).  Library rlab_keycodec (keycodec_der.c,
  * keycodec_pem.c), which links only rlab_base: a backend folder may link it
  * (docs/ARCHITECTURE.md), and it knows no backend.
  *
@@ -39,6 +39,10 @@ int rlab_keycodec_der_decode(rlab_keyfmt fmt, rlab_encoding enc, const uint8_t *
                              size_t len, struct rlab_components *out);
 int rlab_keycodec_der_encode(const struct rlab_components *c, rlab_keyfmt fmt,
                              rlab_encoding enc, struct rlab_buf *out);
+
+/* The PEM label of a format ("RSA PRIVATE KEY", "RSA PUBLIC KEY",
+ * "PRIVATE KEY", "PUBLIC KEY"), or NULL for a value outside rlab_keyfmt. */
+const char *rlab_keycodec_pem_label(rlab_keyfmt fmt);
 
 /* One PEM block with exactly `label` to its DER bytes (*der, which the
  * caller clears), and back: 64-character lines, LF, final newline. */

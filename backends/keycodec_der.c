@@ -41,6 +41,12 @@ static const char *const kc_label[RLAB_KEYFMT_COUNT] = {
     [RLAB_KEYFMT_SPKI] = "PUBLIC KEY",
 };
 
+/* see keycodec.h */
+const char *rlab_keycodec_pem_label(rlab_keyfmt fmt)
+{
+    return (unsigned)fmt < RLAB_KEYFMT_COUNT ? kc_label[fmt] : NULL;
+}
+
 /* ---- reader ---------------------------------------------------------------- */
 
 /* Bytes still to read, and the name of the structure they belong to. */
@@ -202,7 +208,7 @@ static int kc_read_spki(struct kc_rd *in, struct rlab_components *c)
     return kc_read_rsa(&bits, 0, c);
 }
 
-/* see kc_internal.h */
+/* see keycodec.h */
 int rlab_keycodec_der_decode(rlab_keyfmt fmt, rlab_encoding enc, const uint8_t *in, size_t len,
                         struct rlab_components *out)
 {
@@ -375,7 +381,7 @@ static void kc_put_der(struct kc_wr *w, const struct rlab_components *c, rlab_ke
     kc_put_rsa(w, c, priv);
 }
 
-/* see kc_internal.h */
+/* see keycodec.h */
 int rlab_keycodec_der_encode(const struct rlab_components *c, rlab_keyfmt fmt, rlab_encoding enc,
                         struct rlab_buf *out)
 {

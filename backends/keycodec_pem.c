@@ -130,7 +130,7 @@ static int kc_b64_decode(const uint8_t *in, size_t pos, size_t end, struct rlab_
     return RLAB_OK;
 }
 
-/* see kc_internal.h */
+/* see keycodec.h */
 int rlab_keycodec_pem_decode(const char *label, const uint8_t *in, size_t len, struct rlab_buf *der)
 {
     *der = (struct rlab_buf)RLAB_BUF_INIT;
@@ -172,7 +172,7 @@ int rlab_keycodec_pem_decode(const char *label, const uint8_t *in, size_t len, s
     return kc_b64_decode(in, body, body_end, der);
 }
 
-/* see kc_internal.h */
+/* see keycodec.h */
 int rlab_keycodec_pem_encode(const char *label, const uint8_t *der, size_t der_len,
                         struct rlab_buf *out)
 {

@@ -7,11 +7,10 @@
  *   bear_rng.c   the shared HMAC_DRBG, the br_prng_class over a caller's
  *                rlab_rng, the implementations BearSSL picks for this CPU
  *   bear_key.c   the key struct, keygen, components in and out, validation
- *   bear_der.c   our strict DER reader and the public-key writer (BearSSL
- *                writes only the private formats, and reads none of them
- *                with n, e and d kept)
- *   bear_pem.c   strict PEM armour in; br_pem_encode out
- *   bear_io.c    import / export slots
+ *   bear_io.c    import / export slots: the strict DER / PEM codec of
+ *                backends/keycodec.h in, and for the public formats out
+ *                (BearSSL writes only the private formats, and reads none
+ *                of them with n, e and d kept); br_pem_encode out
  *   bear_rsa.c   OAEP, PKCS#1 v1.5 signatures, raw operations
  *   bear_sym.c   AES-GCM (br_gcm over aes_x86ni or aes_ct64) and hashes
  *   bearssl.c    limit(), version(), and the backend struct itself
@@ -117,33 +116,6 @@ int rlab_bear_keygen(unsigned bits, unsigned long e, const struct rlab_rng *rng,
 int rlab_bear_from_components(const struct rlab_components *c, rlab_key **out);
 int rlab_bear_to_components(const rlab_key *k, struct rlab_components *out);
 void rlab_bear_key_free(rlab_key *k);
-
-/* ---- bear_der.c -------------------------------------------------------- */
-
-/*
- * Strict DER: single-byte tags, minimal definite lengths, minimal
- * non-negative INTEGERs, versions 0, rsaEncryption with NULL parameters, no
- * PKCS#8 attributes, nothing after any structure.  Decode fills n, e, and
- * for the private formats d, p, q, dp, dq, qinv (minimal big-endian; *out
- * must be empty).  RLAB_OK, RLAB_ERR_KEY_FORMAT (detail) or RLAB_ERR_NOMEM.
- */
-int rlab_bear_der_decode(rlab_keyfmt fmt, const uint8_t *der, size_t len,
-                         struct rlab_components *out);
-/* RSAPublicKey or SubjectPublicKeyInfo of (n, e) into *out. */
-int rlab_bear_der_encode_pub(rlab_keyfmt fmt, const struct rlab_buf *n,
-                             const struct rlab_buf *e, struct rlab_buf *out);
-
-/* ---- bear_pem.c -------------------------------------------------------- */
-
-/* The PEM label of a format ("RSA PRIVATE KEY", ...). */
-const char *rlab_bear_pem_label(rlab_keyfmt fmt);
-/* The one PEM block of format fmt (whitespace around it allowed, LF or CRLF
- * lines, strict base64, no headers) into *der (wiped when cleared). */
-int rlab_bear_pem_decode(rlab_keyfmt fmt, const uint8_t *in, size_t len,
-                         struct rlab_buf *der);
-/* br_pem_encode with 64-character lines; ends with a newline. */
-int rlab_bear_pem_encode(rlab_keyfmt fmt, const uint8_t *der, size_t len,
-                         struct rlab_buf *out);
 
 /* ---- bear_io.c --------------------------------------------------------- */
 

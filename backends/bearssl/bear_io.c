@@ -2,15 +2,18 @@
  * Key import and export of the BearSSL backend, the four rlab_keyfmt formats
  * in DER and PEM.  Contracts in backends/backend.h.
  *
- * Import: PEM armour (bear_pem.c), our strict DER reader (bear_der.c), then
- * the key layer's checks (bear_key.c).  Export: BearSSL writes the private
- * formats (br_encode_rsa_raw_der, br_encode_rsa_pkcs8_der); the public ones
- * come from bear_der.c; PEM from br_pem_encode.
+ * Import: the strict DER / PEM reader of backends/keycodec.h (BearSSL's
+ * br_skey_decoder keeps only p, q, dp, dq, iq and reads no public key, and
+ * br_pem_decoder skips whatever lies around a block), then the key layer's
+ * checks (bear_key.c).  Export: BearSSL writes the private formats
+ * (br_encode_rsa_raw_der, br_encode_rsa_pkcs8_der), keycodec.h the public
+ * ones, which the library does not write; PEM from br_pem_encode.
  */
 #include <stdlib.h>
 
 #include "base/ct.h"
 #include "backends/bearssl/bear_internal.h"
+#include "backends/keycodec.h"
 
 static int bear_private_fmt(rlab_keyfmt fmt)
 {
@@ -26,24 +29,13 @@ int rlab_bear_import(rlab_keyfmt fmt, rlab_encoding enc, const uint8_t *in,
         return RLAB_ERR_INVALID_ARG;
     if (in == NULL || len == 0)
         return rlab_error_set(RLAB_ERR_KEY_FORMAT, "empty input");
-    struct rlab_buf pem_der = RLAB_BUF_INIT;
     struct rlab_components c = {0};
-    const uint8_t *der = in;
-    size_t der_len = len;
-    int rc = RLAB_OK;
-    if (enc == RLAB_ENC_PEM) {
-        rc = rlab_bear_pem_decode(fmt, in, len, &pem_der);
-        der = pem_der.data;
-        der_len = pem_der.len;
-    }
-    if (rc == RLAB_OK)
-        rc = rlab_bear_der_decode(fmt, der, der_len, &c);
+    int rc = rlab_keycodec_der_decode(fmt, enc, in, len, &c);
     if (rc == RLAB_OK) {
         /* Well-formed: whatever is refused now is in the numbers. */
         rc = rlab_bear_key_make(&c, bear_private_fmt(fmt), out);
     }
     rlab_components_clear(&c);
-    rlab_buf_clear(&pem_der);
     return rc;
 }
 
@@ -63,6 +55,26 @@ static int bear_encode_priv(const struct bear_key *bk, rlab_keyfmt fmt, struct r
     return rc == RLAB_ERR_BACKEND ? rlab_error_set(rc, "br_encode_rsa_*_der") : rc;
 }
 
+/* br_pem_encode with 64-character lines; ends with a newline. */
+static int bear_pem_encode(rlab_keyfmt fmt, const uint8_t *der, size_t len,
+                           struct rlab_buf *out)
+{
+    const char *label = rlab_keycodec_pem_label(fmt);
+    if (label == NULL || der == NULL || len == 0)
+        return RLAB_ERR_INVALID_ARG;
+    size_t n = br_pem_encode(NULL, der, len, label, BR_PEM_LINE64);
+    int rc = rlab_buf_alloc(out, n + 1); /* br_pem_encode adds a NUL */
+    if (rc != RLAB_OK)
+        return rc;
+    if (br_pem_encode(out->data, der, len, label, BR_PEM_LINE64) != n || n == 0 ||
+        out->data[n - 1] != '\n') {
+        rlab_buf_clear(out);
+        return rlab_error_set(RLAB_ERR_BACKEND, "br_pem_encode");
+    }
+    out->len = n;
+    return RLAB_OK;
+}
+
 /* see backend.h */
 int rlab_bear_export(const rlab_key *k, rlab_keyfmt fmt, rlab_encoding enc,
                      struct rlab_buf *out)
@@ -77,14 +89,14 @@ int rlab_bear_export(const rlab_key *k, rlab_keyfmt fmt, rlab_encoding enc,
         return RLAB_ERR_KEY_NOT_PRIVATE;
     struct rlab_buf der = RLAB_BUF_INIT;
     int rc = bear_private_fmt(fmt) ? bear_encode_priv(bk, fmt, &der)
-                                   : rlab_bear_der_encode_pub(fmt, &bk->c.n, &bk->c.e, &der);
+                                   : rlab_keycodec_der_encode(&bk->c, fmt, RLAB_ENC_DER, &der);
     if (rc != RLAB_OK)
         return rc;
     if (enc == RLAB_ENC_DER) {
         *out = der; /* ownership moves to the caller */
         return RLAB_OK;
     }
-    rc = rlab_bear_pem_encode(fmt, der.data, der.len, out);
+    rc = bear_pem_encode(fmt, der.data, der.len, out);
     rlab_buf_clear(&der);
     return rc;
 }

@@ -7,11 +7,10 @@
  * Files:
  *   bt_glue.c   the system generator, the caller's rlab_rng as a custom
  *               botan_rng_t, key lookup, algorithm names, error detail
- *   bt_der.c    strict DER shape of the four key formats; RSAPrivateKey writer
- *   bt_pem.c    PEM armour (base64 through the library)
  *   bt_math.c   botan_mp helpers: key checks, prime recovery, prime generation
  *   bt_key.c    keys: generation, components in and out, freeing
- *   bt_io.c     import / export slots
+ *   bt_io.c     import / export slots (DER and PEM: backends/keycodec.h,
+ *               shared)
  *   bt_rsa.c    OAEP, PSS, PKCS#1 v1.5, raw operations
  *   bt_sym.c    AES-GCM and hash slots
  *   botan.c     limit(), version(), and the backend struct
@@ -75,44 +74,6 @@ const char *rlab_bt_hash_name(rlab_hash h);
 
 /* Record a Botan FFI error as display detail and return `err`. */
 int rlab_bt_fail(int err, const char *what, int botan_rc);
-
-/* ---- bt_der.c ----------------------------------------------------------- */
-
-struct bt_span {
-    const uint8_t *p;
-    size_t len;
-};
-
-/* The INTEGERs of a key in RSAPrivateKey order (n, e, d, p, q, dp, dq, qinv;
- * a public key fills n and e), minimal big-endian contents, and the PKCS#1
- * structure inside the input (the whole input for the PKCS#1 formats). */
-struct bt_der_key {
-    struct bt_span v[8];
-    struct bt_span inner;
-};
-
-/*
- * Check the DER shape of `fmt` strictly (lengths minimal and definite,
- * INTEGERs minimal and non-negative, versions 0, rsaEncryption with NULL
- * parameters, BIT STRING without unused bits, no PKCS#8 attributes, nothing
- * after the outer SEQUENCE) and return the spans.  RLAB_OK or
- * RLAB_ERR_KEY_FORMAT (detail set).  Public input: may branch on it.
- */
-int rlab_bt_der_parse(rlab_keyfmt fmt, const uint8_t *der, size_t len,
-                      struct bt_der_key *out);
-
-/* RSAPrivateKey (version 0) of the eight big-endian values v (n, e, d, p,
- * q, dp, dq, qinv; leading zero bytes ignored) into *out (caller clears). */
-int rlab_bt_der_write_priv(const struct rlab_buf v[8], struct rlab_buf *out);
-
-/* ---- bt_pem.c ----------------------------------------------------------- */
-
-/* As in the libtomcrypt backend: the DER inside the one PEM block of `fmt`
- * (label exact, canonical base64, no headers), and the PEM of a DER. */
-int rlab_bt_pem_decode(rlab_keyfmt fmt, const uint8_t *in, size_t len,
-                       struct rlab_buf *der);
-int rlab_bt_pem_encode(rlab_keyfmt fmt, const uint8_t *der, size_t len,
-                       struct rlab_buf *out);
 
 /* ---- bt_math.c ---------------------------------------------------------- */
 

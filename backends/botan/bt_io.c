@@ -2,31 +2,38 @@
  * Key import and export in the four rlab_keyfmt formats, DER and PEM, for
  * the Botan backend.  Contracts in backends/backend.h.
  *
- * Import: PEM armour (bt_pem.c), then the strict DER shape (bt_der.c), then
- * the library's loader for the format: botan_privkey_load_rsa_pkcs1
+ * Import: the strict codec of backends/keycodec.h decides the format (PEM
+ * armour, DER shape; Botan's BER_Decoder takes non-minimal lengths and
+ * INTEGERs, its PKCS#8 loader encrypted keys and other algorithms, its SPKI
+ * loader any public key), then the numbers are checked, then the library's
+ * loader for the format reads the DER: botan_privkey_load_rsa_pkcs1
  * (RSAPrivateKey), botan_privkey_load (PKCS#8), botan_pubkey_load (SPKI);
  * the FFI has no RSAPublicKey loader, so that one is
- * botan_pubkey_load_rsa(n, e) with the INTEGERs the shape check found.
- * Then the key checks of rlab_bt_key_finish().
+ * botan_pubkey_load_rsa(n, e) with the numbers the codec read.  Then the
+ * key checks of rlab_bt_key_finish().  A malformed encoding is
+ * RLAB_ERR_KEY_FORMAT; what the key layer refuses afterwards is
+ * RLAB_ERR_KEY_INVALID.
  *
  * Export: botan_privkey_rsa_get_privkey (RSAPrivateKey), botan_privkey_export
- * (PKCS#8), botan_pubkey_export (SPKI), all DER; RSAPublicKey is the BIT
- * STRING content of the SPKI; PEM is ours for all four (bt_pem.c).
+ * (PKCS#8), botan_pubkey_export (SPKI), all DER; RSAPublicKey is the key of
+ * the SPKI written again by the codec.  The FFI of Botan 2 writes PEM only
+ * for PKCS#8 and SPKI, so the armour is the codec's for all four.
  */
 #include <stdlib.h>
 #include <string.h>
 
 #include "base/buf.h"
 #include "backends/botan/bt_internal.h"
+#include "backends/keycodec.h"
 
 static int bt_is_private_fmt(rlab_keyfmt fmt)
 {
     return fmt == RLAB_KEYFMT_PKCS1_PRIV || fmt == RLAB_KEYFMT_PKCS8;
 }
 
-/* The library's loader for a well-shaped DER of `fmt`. */
+/* The library's loader for a well-formed DER of `fmt` with numbers c. */
 static int bt_load(struct bt_key *bk, rlab_keyfmt fmt, const uint8_t *der, size_t len,
-                   const struct bt_der_key *dk)
+                   const struct rlab_components *c)
 {
     int r;
     const char *what;
@@ -45,9 +52,9 @@ static int bt_load(struct bt_key *bk, rlab_keyfmt fmt, const uint8_t *der, size_
         break;
     case RLAB_KEYFMT_PKCS1_PUB: {
         botan_mp_t n = NULL, e = NULL;
-        int rc = rlab_bt_mp_new(&n, dk->v[0].p, dk->v[0].len);
+        int rc = rlab_bt_mp_new(&n, c->n.data, c->n.len);
         if (rc == RLAB_OK)
-            rc = rlab_bt_mp_new(&e, dk->v[1].p, dk->v[1].len);
+            rc = rlab_bt_mp_new(&e, c->e.data, c->e.len);
         r = rc == RLAB_OK ? botan_pubkey_load_rsa(&bk->pub, n, e) : BOTAN_FFI_ERROR_OUT_OF_MEMORY;
         if (n != NULL)
             botan_mp_destroy(n);
@@ -68,15 +75,15 @@ static int bt_load(struct bt_key *bk, rlab_keyfmt fmt, const uint8_t *der, size_
     return RLAB_OK;
 }
 
-/* The numbers the shape check found, checked before Botan's loaders see
- * them: those refuse some bad keys themselves, with messages of their own,
- * and accept others (inconsistent CRT values). */
-static int bt_check_spans(rlab_keyfmt fmt, const struct bt_der_key *dk)
+/* The numbers the codec read, checked before Botan's loaders see them:
+ * those refuse some bad keys themselves, with messages of their own, and
+ * accept others (inconsistent CRT values). */
+static int bt_check_numbers(rlab_keyfmt fmt, const struct rlab_components *c)
 {
     botan_mp_t n = NULL, e = NULL;
-    int rc = rlab_bt_mp_new(&n, dk->v[0].p, dk->v[0].len);
+    int rc = rlab_bt_mp_new(&n, c->n.data, c->n.len);
     if (rc == RLAB_OK)
-        rc = rlab_bt_mp_new(&e, dk->v[1].p, dk->v[1].len);
+        rc = rlab_bt_mp_new(&e, c->e.data, c->e.len);
     if (rc == RLAB_OK)
         rc = rlab_bt_check_public(n, e);
     if (n != NULL)
@@ -85,15 +92,9 @@ static int bt_check_spans(rlab_keyfmt fmt, const struct bt_der_key *dk)
         botan_mp_destroy(e);
     if (rc != RLAB_OK || !bt_is_private_fmt(fmt))
         return rc;
-    struct rlab_buf v[8];
-    memset(v, 0, sizeof v);
-    for (int i = 0; rc == RLAB_OK && i < 8; i++)
-        rc = rlab_buf_set(&v[i], dk->v[i].p, dk->v[i].len);
-    if (rc == RLAB_OK)
-        rc = rlab_bt_check_private(v);
-    for (int i = 0; i < 8; i++)
-        rlab_buf_clear(&v[i]);
-    return rc;
+    /* Borrowed views of c's buffers: c is cleared by the caller. */
+    const struct rlab_buf v[8] = {c->n, c->e, c->d, c->p, c->q, c->dp, c->dq, c->qinv};
+    return rlab_bt_check_private(v);
 }
 
 /* see backend.h */
@@ -107,21 +108,21 @@ int rlab_bt_import(rlab_keyfmt fmt, rlab_encoding enc, const uint8_t *in,
         return rlab_error_set(RLAB_ERR_KEY_FORMAT, "empty input");
 
     struct rlab_buf pem = RLAB_BUF_INIT;
+    struct rlab_components c = {0};
     const uint8_t *der = in;
     size_t der_len = len;
     struct bt_key *bk = NULL;
-    struct bt_der_key dk;
     int rc = RLAB_OK;
     if (enc == RLAB_ENC_PEM) {
-        rc = rlab_bt_pem_decode(fmt, in, len, &pem);
+        rc = rlab_keycodec_pem_decode(rlab_keycodec_pem_label(fmt), in, len, &pem);
         if (rc != RLAB_OK)
             goto done;
         der = pem.data;
         der_len = pem.len;
     }
-    rc = rlab_bt_der_parse(fmt, der, der_len, &dk);
+    rc = rlab_keycodec_der_decode(fmt, RLAB_ENC_DER, der, der_len, &c);
     if (rc == RLAB_OK)
-        rc = bt_check_spans(fmt, &dk);
+        rc = bt_check_numbers(fmt, &c);
     if (rc != RLAB_OK)
         goto done;
     bk = rlab_bt_key_new();
@@ -129,11 +130,12 @@ int rlab_bt_import(rlab_keyfmt fmt, rlab_encoding enc, const uint8_t *in,
         rc = RLAB_ERR_NOMEM;
         goto done;
     }
-    rc = bt_load(bk, fmt, der, der_len, &dk);
+    rc = bt_load(bk, fmt, der, der_len, &c);
     if (rc == RLAB_OK)
         rc = rlab_bt_key_finish(bk);
 done:
     rlab_buf_clear(&pem);
+    rlab_components_clear(&c);
     if (rc != RLAB_OK) {
         if (bk != NULL)
             rlab_bt_key_free(&bk->base);
@@ -173,14 +175,16 @@ static int bt_write_der(const struct bt_key *bk, rlab_keyfmt fmt, struct rlab_bu
     der->len = n; /* the tail past n is still zero: nothing to wipe */
     if (fmt != RLAB_KEYFMT_PKCS1_PUB)
         return RLAB_OK;
-    /* RSAPublicKey: the content of the SPKI's BIT STRING. */
-    struct bt_der_key dk;
+    /* RSAPublicKey: the key of the SPKI, read and written again. */
+    struct rlab_components c = {0};
     struct rlab_buf spki = *der;
-    rc = rlab_bt_der_parse(RLAB_KEYFMT_SPKI, spki.data, spki.len, &dk);
-    der->data = NULL;
-    der->len = 0;
+    *der = (struct rlab_buf)RLAB_BUF_INIT;
+    rc = rlab_keycodec_der_decode(RLAB_KEYFMT_SPKI, RLAB_ENC_DER, spki.data, spki.len, &c);
+    if (rc == RLAB_ERR_KEY_FORMAT)
+        rc = rlab_error_set(RLAB_ERR_BACKEND, "botan_pubkey_export: %s", rlab_error_detail());
     if (rc == RLAB_OK)
-        rc = rlab_buf_set(der, dk.inner.p, dk.inner.len);
+        rc = rlab_keycodec_der_encode(&c, RLAB_KEYFMT_PKCS1_PUB, RLAB_ENC_DER, der);
+    rlab_components_clear(&c);
     rlab_buf_clear(&spki);
     return rc;
 }
@@ -200,7 +204,7 @@ int rlab_bt_export(const rlab_key *k, rlab_keyfmt fmt, rlab_encoding enc,
     struct rlab_buf der = RLAB_BUF_INIT;
     int rc = bt_write_der(bk, fmt, &der);
     if (rc == RLAB_OK && enc == RLAB_ENC_PEM) {
-        rc = rlab_bt_pem_encode(fmt, der.data, der.len, out);
+        rc = rlab_keycodec_pem_encode(rlab_keycodec_pem_label(fmt), der.data, der.len, out);
         rlab_buf_clear(&der);
         return rc;
     }

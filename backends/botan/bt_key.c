@@ -18,6 +18,7 @@
 #include <string.h>
 
 #include "backends/botan/bt_internal.h"
+#include "backends/keycodec.h"
 
 /* see bt_internal.h */
 struct bt_key *rlab_bt_key_new(void)
@@ -251,8 +252,12 @@ int rlab_bt_from_components(const struct rlab_components *c, rlab_key **out)
          * they are. */
         if (rc == RLAB_OK)
             rc = rlab_bt_check_private(v);
-        if (rc == RLAB_OK)
-            rc = rlab_bt_der_write_priv(v, &der);
+        if (rc == RLAB_OK) {
+            /* Borrowed views of v, which is cleared below. */
+            const struct rlab_components rsa = {.n = v[0], .e = v[1], .d = v[2], .p = v[3],
+                                                .q = v[4], .dp = v[5], .dq = v[6], .qinv = v[7]};
+            rc = rlab_keycodec_der_encode(&rsa, RLAB_KEYFMT_PKCS1_PRIV, RLAB_ENC_DER, &der);
+        }
         if (rc == RLAB_OK) {
             int r = botan_privkey_load_rsa_pkcs1(&bk->priv, der.data, der.len);
             if (r != BOTAN_FFI_SUCCESS) {

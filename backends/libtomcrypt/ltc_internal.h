@@ -8,10 +8,9 @@
  *   ltc_glue.c     descriptor registration, the generators (the system one
  *                  and the caller's rlab_rng as a prng descriptor), key
  *                  lookup, hash mapping, error detail
- *   ltc_der.c      strict DER shape of the four key formats; PKCS#8 wrapping
- *   ltc_pem.c      PEM armour (base64 through the library)
  *   ltc_key.c      keys: generation, components in and out, validation
- *   ltc_io.c       import / export slots
+ *   ltc_io.c       import / export slots (DER and PEM: backends/keycodec.h,
+ *                  shared)
  *   ltc_rsa.c      OAEP, PSS, PKCS#1 v1.5, raw operations
  *   ltc_unpad.c    v1.5 decryption (constant-time decoder of our own)
  *   ltc_hash.c     hash slots
@@ -79,42 +78,6 @@ int rlab_ltc_hash_idx(rlab_hash h);
 
 /* Record a libtomcrypt error as display detail and return `err`. */
 int rlab_ltc_fail(int err, const char *what, int ltc_err);
-
-/* ---- ltc_der.c ---------------------------------------------------------- */
-
-/* A span of the input. */
-struct ltc_span {
-    const uint8_t *p;
-    size_t len;
-};
-
-/*
- * Check the DER shape of `fmt` strictly: lengths minimal and definite,
- * INTEGERs minimal and non-negative, versions 0, rsaEncryption with NULL
- * parameters, BIT STRING without unused bits, no PKCS#8 attributes, nothing
- * after the outer SEQUENCE.  *inner gets the PKCS#1 structure inside
- * (RSAPrivateKey in PKCS#8, RSAPublicKey in SPKI; the whole input for the
- * PKCS#1 formats), ne[0] and ne[1] the contents of the INTEGERs n and e.
- * RLAB_OK or RLAB_ERR_KEY_FORMAT (detail set).  Public input: may branch
- * on it.
- */
-int rlab_ltc_der_check(rlab_keyfmt fmt, const uint8_t *der, size_t len,
-                       struct ltc_span *inner, struct ltc_span ne[2]);
-
-/* PrivateKeyInfo around the RSAPrivateKey `rsa` (rsaEncryption, NULL
- * parameters, version 0) into *out (caller clears). */
-int rlab_ltc_der_wrap_pkcs8(const uint8_t *rsa, size_t len, struct rlab_buf *out);
-
-/* ---- ltc_pem.c ---------------------------------------------------------- */
-
-/* The DER inside the one PEM block of `fmt` (label exact, whitespace around
- * it allowed, base64 canonical, no headers) into *der (caller clears).
- * RLAB_OK, RLAB_ERR_KEY_FORMAT or RLAB_ERR_NOMEM. */
-int rlab_ltc_pem_decode(rlab_keyfmt fmt, const uint8_t *in, size_t len,
-                        struct rlab_buf *der);
-/* PEM of `fmt` around der (64-column lines, final newline) into *out. */
-int rlab_ltc_pem_encode(rlab_keyfmt fmt, const uint8_t *der, size_t len,
-                        struct rlab_buf *out);
 
 /* ---- ltc_key.c ---------------------------------------------------------- */
 

@@ -2,25 +2,53 @@
  * Key import and export in the four rlab_keyfmt formats, DER and PEM.
  * Contracts in backends/backend.h.
  *
- * Import: PEM armour (ltc_pem.c), then the strict DER shape (ltc_der.c),
- * then rsa_import() on the PKCS#1 structure inside (RSAPrivateKey for
- * PKCS#1 and PKCS#8, RSAPublicKey for PKCS#1 and SPKI), then the key checks
- * of rlab_ltc_key_finish().  rsa_import_pkcs8 is not used: the shape check
- * has already found the RSAPrivateKey inside, and 1.18's PKCS#8 reader
- * (written for encrypted keys) adds nothing.
+ * Import: the strict codec of backends/keycodec.h decides the format (PEM
+ * armour, DER shape), then rsa_import() reads the PKCS#1 structure of the
+ * key (RSAPrivateKey for PKCS#1 and PKCS#8, RSAPublicKey for PKCS#1 and
+ * SPKI), then the key checks of rlab_ltc_key_finish().  Why the codec
+ * first: rsa_import() tries SubjectPublicKeyInfo, then a PKCS#1 SEQUENCE of
+ * INTEGERs, and decides "private" from a first INTEGER of zero; its DER
+ * decoder follows the data rather than a schema and reads INTEGERs without
+ * asking for their minimal form, while the interface asks for exactly the
+ * requested format.  rsa_import_pkcs8 is not used: 1.18's PKCS#8 reader
+ * (written for encrypted keys) adds nothing.  A malformed encoding is
+ * RLAB_ERR_KEY_FORMAT; what the key layer refuses afterwards is
+ * RLAB_ERR_KEY_INVALID.
  *
  * Export: rsa_export() writes RSAPrivateKey (PK_PRIVATE), RSAPublicKey
  * (PK_PUBLIC) and SubjectPublicKeyInfo (PK_PUBLIC | PK_STD); 1.18 cannot
- * write PKCS#8, so ltc_der.c wraps the RSAPrivateKey.
+ * write PKCS#8, so the codec writes the numbers of the RSAPrivateKey again
+ * as PKCS#8.  libtomcrypt 1.18 has no PEM (it came in 1.19): the armour is
+ * the codec's.
  */
 #include <stdlib.h>
 
 #include "base/buf.h"
+#include "backends/keycodec.h"
 #include "backends/libtomcrypt/ltc_internal.h"
 
 static int ltc_is_private_fmt(rlab_keyfmt fmt)
 {
     return fmt == RLAB_KEYFMT_PKCS1_PRIV || fmt == RLAB_KEYFMT_PKCS8;
+}
+
+/* The PKCS#1 structure of a DER of `fmt` the codec read as c: the DER
+ * itself for the PKCS#1 formats, else c written again as PKCS#1 (DER has
+ * one encoding of the numbers, so these are the bytes inside the PKCS#8 or
+ * SPKI).  *buf holds what was written (caller clears). */
+static int ltc_pkcs1(rlab_keyfmt fmt, const uint8_t *der, size_t len,
+                     const struct rlab_components *c, struct rlab_buf *buf,
+                     const uint8_t **p, size_t *plen)
+{
+    *p = der;
+    *plen = len;
+    if (fmt == RLAB_KEYFMT_PKCS1_PRIV || fmt == RLAB_KEYFMT_PKCS1_PUB)
+        return RLAB_OK;
+    rlab_keyfmt inner = ltc_is_private_fmt(fmt) ? RLAB_KEYFMT_PKCS1_PRIV : RLAB_KEYFMT_PKCS1_PUB;
+    int rc = rlab_keycodec_der_encode(c, inner, RLAB_ENC_DER, buf);
+    *p = buf->data;
+    *plen = buf->len;
+    return rc;
 }
 
 /* see backend.h */
@@ -33,24 +61,26 @@ int rlab_ltc_import(rlab_keyfmt fmt, rlab_encoding enc, const uint8_t *in,
     if (in == NULL || len == 0)
         return rlab_error_set(RLAB_ERR_KEY_FORMAT, "empty input");
 
-    struct rlab_buf pem = RLAB_BUF_INIT;
-    const uint8_t *der = in;
-    size_t der_len = len;
+    struct rlab_buf pem = RLAB_BUF_INIT, pkcs1 = RLAB_BUF_INIT;
+    struct rlab_components c = {0};
+    const uint8_t *der = in, *inner = NULL;
+    size_t der_len = len, inner_len = 0;
     struct ltc_key *lk = NULL;
-    struct ltc_span inner, ne[2];
     int rc = RLAB_OK;
     if (enc == RLAB_ENC_PEM) {
-        rc = rlab_ltc_pem_decode(fmt, in, len, &pem);
+        rc = rlab_keycodec_pem_decode(rlab_keycodec_pem_label(fmt), in, len, &pem);
         if (rc != RLAB_OK)
             goto done;
         der = pem.data;
         der_len = pem.len;
     }
-    rc = rlab_ltc_der_check(fmt, der, der_len, &inner, ne);
+    rc = rlab_keycodec_der_decode(fmt, RLAB_ENC_DER, der, der_len, &c);
     /* rsa_import takes an RSAPublicKey whose n is 0 for a private key:
      * the public numbers are checked before it sees them. */
     if (rc == RLAB_OK)
-        rc = rlab_ltc_check_public(ne[0].p, ne[0].len, ne[1].p, ne[1].len);
+        rc = rlab_ltc_check_public(c.n.data, c.n.len, c.e.data, c.e.len);
+    if (rc == RLAB_OK)
+        rc = ltc_pkcs1(fmt, der, der_len, &c, &pkcs1, &inner, &inner_len);
     if (rc != RLAB_OK)
         goto done;
 
@@ -61,7 +91,7 @@ int rlab_ltc_import(rlab_keyfmt fmt, rlab_encoding enc, const uint8_t *in,
     }
     /* The shape is right, so what rsa_import or the checks refuse now is
      * in the numbers: an invalid key, not a format error. */
-    int err = rsa_import(inner.p, inner.len, &lk->rsa);
+    int err = rsa_import(inner, (unsigned long)inner_len, &lk->rsa);
     if (err != CRYPT_OK) {
         rc = rlab_ltc_fail(RLAB_ERR_KEY_INVALID, "rsa_import", err);
         goto done;
@@ -74,6 +104,8 @@ int rlab_ltc_import(rlab_keyfmt fmt, rlab_encoding enc, const uint8_t *in,
     rc = rlab_ltc_key_finish(lk);
 done:
     rlab_buf_clear(&pem);
+    rlab_buf_clear(&pkcs1);
+    rlab_components_clear(&c);
     if (rc != RLAB_OK) {
         if (lk != NULL)
             rlab_ltc_key_free(&lk->base);
@@ -81,6 +113,20 @@ done:
     }
     *out = &lk->base;
     return RLAB_OK;
+}
+
+/* PrivateKeyInfo around the RSAPrivateKey that rsa_export wrote: its
+ * numbers, read and written again by the codec, into *out (caller clears). */
+static int ltc_wrap_pkcs8(const uint8_t *rsa, size_t len, struct rlab_buf *out)
+{
+    struct rlab_components c = {0};
+    int rc = rlab_keycodec_der_decode(RLAB_KEYFMT_PKCS1_PRIV, RLAB_ENC_DER, rsa, len, &c);
+    if (rc == RLAB_ERR_KEY_FORMAT)
+        rc = rlab_error_set(RLAB_ERR_BACKEND, "rsa_export: %s", rlab_error_detail());
+    if (rc == RLAB_OK)
+        rc = rlab_keycodec_der_encode(&c, RLAB_KEYFMT_PKCS8, RLAB_ENC_DER, out);
+    rlab_components_clear(&c);
+    return rc;
 }
 
 /* DER of `fmt` into *der (caller clears). */
@@ -100,7 +146,7 @@ static int ltc_write_der(struct ltc_key *lk, rlab_keyfmt fmt, struct rlab_buf *d
     if (err != CRYPT_OK) {
         rc = rlab_ltc_fail(RLAB_ERR_BACKEND, "rsa_export", err);
     } else if (fmt == RLAB_KEYFMT_PKCS8) {
-        rc = rlab_ltc_der_wrap_pkcs8(tmp.data, n, der);
+        rc = ltc_wrap_pkcs8(tmp.data, n, der);
     } else {
         rc = rlab_buf_set(der, tmp.data, n);
     }
@@ -123,7 +169,7 @@ int rlab_ltc_export(const rlab_key *k, rlab_keyfmt fmt, rlab_encoding enc,
     struct rlab_buf der = RLAB_BUF_INIT;
     int rc = ltc_write_der(lk, fmt, &der);
     if (rc == RLAB_OK && enc == RLAB_ENC_PEM) {
-        rc = rlab_ltc_pem_encode(fmt, der.data, der.len, out);
+        rc = rlab_keycodec_pem_encode(rlab_keycodec_pem_label(fmt), der.data, der.len, out);
         rlab_buf_clear(&der);
         return rc;
     }

@@ -9,9 +9,9 @@
  *   wolf_key.c   the key struct, keygen, components in and out, and the key
  *                checks wolfCrypt does not make (wc_CheckRsaKey is not
  *                built into Debian's library)
- *   wolf_der.c   our strict DER reader, run before wolfCrypt's decoders
- *   wolf_pem.c   strict PEM armour in; wc_DerToPemEx out
- *   wolf_io.c    import / export slots
+ *   wolf_io.c    import / export slots: the strict DER / PEM reader of
+ *                backends/keycodec.h before wolfCrypt's decoders;
+ *                wolfCrypt's DER writers and wc_DerToPemEx out
  *   wolf_rsa.c   OAEP, PSS, PKCS#1 v1.5, raw operations
  *   wolf_sym.c   hashes (wc_Hash*)
  *   wolfssl.c    limit(), version(), and the backend struct itself
@@ -99,22 +99,6 @@ int rlab_wolf_keygen(unsigned bits, unsigned long e, const struct rlab_rng *rng,
 int rlab_wolf_from_components(const struct rlab_components *c, rlab_key **out);
 int rlab_wolf_to_components(const rlab_key *k, struct rlab_components *out);
 void rlab_wolf_key_free(rlab_key *k);
-
-/* ---- wolf_der.c -------------------------------------------------------- */
-
-/* Strict DER shape and values (see wolf_der.c); *out gets n, e and for the
- * private formats d, p, q, dp, dq, qinv.  RLAB_OK, RLAB_ERR_KEY_FORMAT
- * (detail) or RLAB_ERR_NOMEM. */
-int rlab_wolf_der_decode(rlab_keyfmt fmt, const uint8_t *der, size_t len,
-                         struct rlab_components *out);
-
-/* ---- wolf_pem.c -------------------------------------------------------- */
-
-const char *rlab_wolf_pem_label(rlab_keyfmt fmt);
-int rlab_wolf_pem_decode(rlab_keyfmt fmt, const uint8_t *in, size_t len,
-                         struct rlab_buf *der);
-int rlab_wolf_pem_encode(rlab_keyfmt fmt, const uint8_t *der, size_t len,
-                         struct rlab_buf *out);
 
 /* ---- wolf_io.c --------------------------------------------------------- */
 

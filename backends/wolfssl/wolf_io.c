@@ -2,8 +2,13 @@
  * Key import and export of the wolfSSL backend, the four rlab_keyfmt formats
  * in DER and PEM.  Contracts in backends/backend.h.
  *
- * Import: PEM armour (wolf_pem.c), our strict DER reader (wolf_der.c), then
- * wolfCrypt reads the numbers (wc_GetPkcs8TraditionalOffset,
+ * Import: the strict PEM and DER reader of backends/keycodec.h first,
+ * because wolfCrypt is lenient where the interface is strict
+ * (wc_RsaPrivateKeyDecode and wc_RsaPublicKeyDecode stop after the key and
+ * leave trailing bytes to the caller, wc_RsaPublicKeyDecode takes either
+ * public format for the other, some non-minimal encodings pass, and
+ * wc_PemToDer ignores what lies around a block and decides the label
+ * itself).  Then wolfCrypt reads the numbers (wc_GetPkcs8TraditionalOffset,
  * wc_RsaPrivateKeyDecode, wc_RsaPublicKeyDecode), which must be those our
  * reader saw, and the key checks of wolf_key.c run.
  *
@@ -16,6 +21,7 @@
 
 #include "base/ct.h"
 #include "backends/wolfssl/wolf_internal.h"
+#include "backends/keycodec.h"
 
 #include <wolfssl/wolfcrypt/asn.h> /* RSAk; after options.h */
 
@@ -88,12 +94,12 @@ int rlab_wolf_import(rlab_keyfmt fmt, rlab_encoding enc, const uint8_t *in,
     int priv = wolf_private_fmt(fmt);
     int rc = RLAB_OK;
     if (enc == RLAB_ENC_PEM) {
-        rc = rlab_wolf_pem_decode(fmt, in, len, &pem_der);
+        rc = rlab_keycodec_pem_decode(rlab_keycodec_pem_label(fmt), in, len, &pem_der);
         der = pem_der.data;
         der_len = pem_der.len;
     }
     if (rc == RLAB_OK)
-        rc = rlab_wolf_der_decode(fmt, der, der_len, &c);
+        rc = rlab_keycodec_der_decode(fmt, RLAB_ENC_DER, der, der_len, &c);
     if (rc == RLAB_OK && (wk = rlab_wolf_key_new()) == NULL)
         rc = RLAB_ERR_NOMEM;
     if (rc == RLAB_OK && der_len > 0xffffffffu)
@@ -151,6 +157,37 @@ static int wolf_encode(struct wolf_key *wk, rlab_keyfmt fmt, uint8_t *buf, size_
     return RLAB_OK;
 }
 
+/* wolfCrypt's PEM type for each format. */
+static int wolf_pem_type(rlab_keyfmt fmt)
+{
+    switch (fmt) {
+    case RLAB_KEYFMT_PKCS1_PRIV: return PRIVATEKEY_TYPE;
+    case RLAB_KEYFMT_PKCS1_PUB: return RSA_PUBLICKEY_TYPE;
+    case RLAB_KEYFMT_PKCS8: return PKCS8_PRIVATEKEY_TYPE;
+    default: return PUBLICKEY_TYPE;
+    }
+}
+
+/* wc_DerToPemEx: 64-character lines, LF, a final newline. */
+static int wolf_pem_encode(rlab_keyfmt fmt, const uint8_t *der, size_t len,
+                           struct rlab_buf *out)
+{
+    if (der == NULL || len == 0 || len > 65536)
+        return RLAB_ERR_INVALID_ARG;
+    /* base64 grows 4/3, plus a newline per 64 characters and the armour. */
+    size_t cap = len * 4 / 3 + len / 48 + 128;
+    int rc = rlab_buf_alloc(out, cap);
+    if (rc != RLAB_OK)
+        return rc;
+    int n = wc_DerToPemEx(der, (word32)len, out->data, (word32)cap, NULL, wolf_pem_type(fmt));
+    if (n <= 0 || (size_t)n > cap || out->data[n - 1] != '\n') {
+        rlab_buf_clear(out);
+        return rlab_wolf_fail(RLAB_ERR_BACKEND, "wc_DerToPemEx", n);
+    }
+    out->len = (size_t)n;
+    return RLAB_OK;
+}
+
 /* see backend.h */
 int rlab_wolf_export(const rlab_key *k, rlab_keyfmt fmt, rlab_encoding enc,
                      struct rlab_buf *out)
@@ -175,7 +212,7 @@ int rlab_wolf_export(const rlab_key *k, rlab_keyfmt fmt, rlab_encoding enc,
     pthread_mutex_unlock(&wk->lock);
     if (rc == RLAB_OK)
         rc = enc == RLAB_ENC_DER ? rlab_buf_set(out, buf, len)
-                                 : rlab_wolf_pem_encode(fmt, buf, len, out);
+                                 : wolf_pem_encode(fmt, buf, len, out);
     rlab_free_secret(buf, size);
     return rc;
 }
